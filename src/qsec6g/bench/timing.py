@@ -1,0 +1,52 @@
+"""Timing helpers: repeated wall-clock measurement with medians, and peak traced memory."""
+
+from __future__ import annotations
+
+import gc
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+def time_calls(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3, min_seconds: float = 0.0) -> np.ndarray:
+    """Seconds per call of ``fn`` over ``repeat`` timed calls (after ``warmup``), each call timed on its own.
+
+    If ``min_seconds`` > 0, keep timing beyond ``repeat`` until that much time was spent (at most 10x repeat).
+    """
+    for _ in range(warmup):
+        fn()
+    samples: list[float] = []
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        start_all = time.perf_counter()
+        while len(samples) < repeat or (
+            time.perf_counter() - start_all < min_seconds and len(samples) < 10 * repeat
+        ):
+            t0 = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - t0)
+    finally:
+        if gc_was:
+            gc.enable()
+    return np.asarray(samples)
+
+
+def median_seconds(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3, min_seconds: float = 0.0) -> float:
+    """Median seconds per call of ``fn``."""
+    return float(np.median(time_calls(fn, repeat=repeat, warmup=warmup, min_seconds=min_seconds)))
+
+
+def peak_memory_bytes(fn: Callable[[], Any]) -> int:
+    """Peak Python-traced memory (numpy buffers included) during one call of ``fn``, in bytes."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return int(peak)

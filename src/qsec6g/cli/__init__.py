@@ -1,0 +1,1 @@
+"""Command-line interface: one entry point ``qsec6g`` with a subcommand per part."""
