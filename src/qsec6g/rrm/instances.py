@@ -2,8 +2,8 @@
 
 A slot: ``users`` single-antenna UEs at distances uniform in ``[10, cell_radius_m]`` m and angles drawn around a
 few clusters (so that some users interfere), Rician channels to a ``n_antennas`` ULA, 3GPP UMi LOS path loss
-relative to the cell edge (``snr_db`` is the SNR a cell-edge user would get from the whole transmit power over a
-unit-gain channel). Candidates are either ``(user, own MRT beam)`` (user selection, ``n = users``) or
+relative to the cell edge. ``snr_db`` is the receive SNR of a cell-edge user served alone through its MRT beam
+(whole transmit power, LoS array gain included); a user scheduled with ``K - 1`` others gets ``1/K`` of it. Candidates are either ``(user, own MRT beam)`` (user selection, ``n = users``) or
 ``(user, DFT beam)`` pairs (beam assignment, ``n = users × beams``). Each of the ``K`` scheduled streams gets
 ``1/K`` of the power.
 """
@@ -76,6 +76,6 @@ def draw_instance(
         cand_beam = np.tile(np.arange(beams), users)
         vectors = np.conj(codebook)[cand_beam]
     snr = 10.0 ** (snr_db / 10.0)
-    amplitude = np.sqrt(snr / limit) * (h[cand_user] @ vectors.T)
+    amplitude = np.sqrt(snr / (limit * n_antennas)) * (h[cand_user] @ vectors.T)
     problem = problem_from_gains(np.abs(amplitude) ** 2, cand_user, cand_beam, limit, margin)
     return ScheduleInstance(problem=problem, amplitude=amplitude)

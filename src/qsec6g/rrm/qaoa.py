@@ -16,8 +16,11 @@ Speed
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -40,12 +43,24 @@ def _rx_block(beta: float, k: int) -> np.ndarray:
     return out
 
 
-def _apply_blocks(state: np.ndarray, n: int, mats: list[np.ndarray], blocks: list[tuple[int, int]]) -> np.ndarray:
-    """Apply ``mats[b]`` to the qubits of ``blocks[b]`` (a tensor product over blocks)."""
-    for (q0, k), m in zip(blocks, mats):
-        view = state.reshape(1 << q0, 1 << k, 1 << (n - q0 - k))
-        state = np.matmul(m, view).reshape(-1)
-    return state
+def _apply_block(m: np.ndarray, state: np.ndarray, n: int, q0: int, k: int) -> np.ndarray:
+    """``m`` (``2^k × 2^k``) on qubits ``q0..q0+k-1``. The first and last blocks are single 2-D GEMMs (numpy's
+    stacked matmul is many times slower for a batch of one or for a trailing axis of length one)."""
+    if q0 == 0:
+        return (m @ state.reshape(1 << k, -1)).reshape(-1)
+    if q0 + k == n:
+        return (state.reshape(-1, 1 << k) @ m.T).reshape(-1)
+    return np.matmul(m, state.reshape(1 << q0, 1 << k, -1)).reshape(-1)
+
+
+@lru_cache(maxsize=16)
+def _generator_block(k: int) -> np.ndarray:
+    """``Σ_{i<k} X_i`` on ``k`` qubits as a dense ``2^k × 2^k`` (complex, to stay on the complex GEMM path)."""
+    idx = np.arange(1 << k)
+    out = np.zeros((1 << k, 1 << k), dtype=complex)
+    for i in range(k):
+        out[idx, idx ^ (1 << i)] += 1.0
+    return out
 
 
 class QaoaSimulator:
@@ -68,13 +83,15 @@ class QaoaSimulator:
         return params[:p], params[p:]
 
     def _mixer(self, state: np.ndarray, beta: float) -> np.ndarray:
-        return _apply_blocks(state, self.n, [_rx_block(beta, k) for _, k in self.blocks], self.blocks)
+        for q0, k in self.blocks:
+            state = _apply_block(_rx_block(beta, k), state, self.n, q0, k)
+        return state
 
     def _generator(self, state: np.ndarray) -> np.ndarray:
-        """``B|state⟩`` with ``B = Σ_i X_i`` (one bit-flipped view per qubit)."""
+        """``B|state⟩`` with ``B = Σ_i X_i``, one block GEMM per block of qubits."""
         out = np.zeros_like(state)
-        for q in range(self.n):
-            out.reshape(1 << q, 2, -1)[...] += state.reshape(1 << q, 2, -1)[:, ::-1, :]
+        for q0, k in self.blocks:
+            out += _apply_block(_generator_block(k), state, self.n, q0, k)
         return out
 
     def _phase(self, gamma: float) -> np.ndarray:
@@ -186,8 +203,21 @@ def solve_qaoa(
     """
     if not 1 <= p_max <= 12:
         raise UserInputError(f"QAOA depth p must be between 1 and 12, got {p_max}")
-    rng = make_rng(seed)
-    diag = np.asarray(diagonal, dtype=float)
+    with single_threaded_blas():
+        return _solve(np.asarray(diagonal, dtype=float), p_max, make_rng(seed), shots, maxiter, transfer, atol)
+
+
+def single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
+    """Limit BLAS to one thread: QAOA's GEMMs are small, and extra BLAS threads only contend for the cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # threadpoolctl ships with scikit-learn; without it BLAS keeps its default
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _solve(diag: np.ndarray, p_max: int, rng: np.random.Generator, shots: int, maxiter: int,
+           transfer: dict[int, np.ndarray] | None, atol: float) -> list[QaoaLevel]:
     e_min = float(diag.min())
     optimal = diag <= e_min + atol
     scale = float(diag.std()) or 1.0
