@@ -105,7 +105,7 @@ class SpectrumConfig(StrictModel):
     layers: int = Field(2, ge=1, le=8)
     hidden: int = Field(16, ge=1)
     epochs: int = Field(30, ge=1)
-    batch_size: int = Field(64, ge=1)
+    batch_size: int = Field(128, ge=1)
     lr: float = Field(0.01, gt=0)
     test_fraction: float = Field(0.3, gt=0, lt=1)
     diff_method: Literal["backprop", "parameter-shift"] = "backprop"
