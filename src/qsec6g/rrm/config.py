@@ -27,7 +27,7 @@ class LinkConfig(StrictModel):
     bandwidth_hz: float = Field(1e9, gt=0)
     channel: Literal["rayleigh", "rician"] = "rayleigh"
     k_factor_db: float = 6.0
-    speeds_kmh: list[float] = Field(default_factory=lambda: [0.0, 120.0])
+    speeds_kmh: list[float] = Field(default_factory=lambda: [0.0, 30.0, 120.0])
     csi_delay_s: float = Field(1e-4, ge=0)
     snr_db: list[float] = Field(default_factory=lambda: [0.0, 2.5, 5.0, 7.5, 10.0, 12.5, 15.0])
     precoders: list[Literal["MRT", "ZF", "MMSE"]] = Field(default_factory=lambda: ["MRT", "ZF", "MMSE"])
