@@ -64,7 +64,7 @@ class ScheduleConfig(StrictModel):
     sa_sweeps: int = Field(1000, ge=1)
     ga_population: int = Field(50, ge=4)
     ga_generations: int = Field(200, ge=1)
-    max_brute_force: int = Field(22, ge=1, le=26)
+    max_brute_force: int = Field(24, ge=1, le=26)
     penalty_margin: float = Field(0.1, gt=0)
 
     @field_validator("sizes")
