@@ -74,3 +74,12 @@ def test_spectrum_quick_writes_table_iv(tmp_path: Path) -> None:
     assert list(t.model) == ["DNN", "hybrid"]
     split = json.loads((out / "manifest.json").read_text())["split"]
     assert len(split["train_index"]) > len(split["test_index"]) > 0
+
+
+def test_bench_suite_is_registered() -> None:
+    import importlib
+
+    from qsec6g.bench import SUITES
+
+    assert SUITES["rrm"] == "qsec6g.bench.rrm"
+    assert callable(importlib.import_module(SUITES["rrm"]).run)
