@@ -66,10 +66,11 @@ def test_spectrum_missing_data_dir_is_a_usage_error(tmp_path: Path, capsys: pyte
     assert "no ColO-RAN slice metrics" in capsys.readouterr().err
 
 
-def test_spectrum_quick_writes_table_iv(tmp_path: Path) -> None:
+def test_spectrum_writes_table_iv_and_split(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     out = tmp_path / "s"
-    assert main(["rrm", "spectrum", "--quick", "--out", str(out)]) == 0
+    cfg = _config(tmp_path, "samples: 200\nchannels: 1\nepochs: 2\nbootstrap: 50\n")
+    assert main(["rrm", "spectrum", "--config", str(cfg), "--out", str(out)]) == 0
     t = read_table(out / "table_iv.parquet")
     assert list(t.model) == ["DNN", "hybrid"]
     split = json.loads((out / "manifest.json").read_text())["split"]

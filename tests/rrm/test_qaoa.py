@@ -74,8 +74,9 @@ def test_solve_qaoa_improves_with_depth_and_samples_reproducibly() -> None:
     assert energies[1] <= energies[0] + 1e-9 and energies[2] <= energies[1] + 1e-9
     uniform = diag.mean()
     assert energies[-1] < uniform
-    # P(optimum) is the mass of the optimal basis states in the final state, far above uniform 1/2^n
-    assert levels[-1].p_optimum > 4 / diag.size
+    # P(optimum), the mass of the optimal basis states in the final state, beats the uniform superposition
+    uniform_mass = np.count_nonzero(diag <= diag.min() + 1e-9) / diag.size
+    assert levels[-1].p_optimum > 2 * uniform_mass
 
 
 def test_transfer_start_is_used_when_better() -> None:

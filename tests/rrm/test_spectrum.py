@@ -102,7 +102,7 @@ def test_study_trains_both_models_above_majority_reproducibly() -> None:
     from qsec6g.rrm.config import SpectrumConfig
     from qsec6g.rrm.spectrum_study import run_spectrum_study
 
-    cfg = SpectrumConfig(samples=800, channels=2, epochs=8, batch_size=32, bootstrap=200)
+    cfg = SpectrumConfig(samples=600, channels=2, epochs=6, batch_size=32, bootstrap=200)
     res, curves, _ = run_spectrum_study(cfg, seed=3)
     res2, _, _ = run_spectrum_study(cfg, seed=3)
     assert np.allclose(res["accuracy_pct"], res2["accuracy_pct"])
