@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qsec6g.errors import UserInputError
-from qsec6g.rrm.channel import ChannelModel, jakes_correlation, path_loss_db, rayleigh
+from qsec6g.rrm.channel import ChannelModel, jakes_correlation, noise_power_dbm, path_loss_db, rayleigh
 from qsec6g.rrm.link import (
     MODULATIONS, ber_bpsk_mrc, effective_gains, modulation, monte_carlo_ber, precoder, sinr,
     zf_sum_rate_expected, zf_sum_rate_high_snr,
@@ -97,6 +97,11 @@ def test_channel_ageing_and_path_loss() -> None:
     assert corr == pytest.approx(model.rho, abs=0.01)
     assert np.mean(np.abs(true) ** 2) == pytest.approx(1.0, abs=0.01)
     assert path_loss_db(np.array([100.0]), 28e9)[0] == pytest.approx(32.4 + 42 + 20 * np.log10(28))
+    d = np.array([20.0, 100.0, 400.0])
+    assert np.all(path_loss_db(d, 28e9, los=False) >= path_loss_db(d, 28e9))
+    assert noise_power_dbm(1e9, noise_figure_db=7.0) == pytest.approx(-174 + 90 + 7)
+    with pytest.raises(UserInputError, match="positive"):
+        path_loss_db(np.array([0.0]), 28e9)
 
 
 def test_bad_inputs_raise_clear_errors() -> None:

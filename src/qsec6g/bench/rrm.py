@@ -1,6 +1,6 @@
 """Benchmark suite ``rrm``: QAOA energy + gradient at 16 qubits, p = 4, against Qiskit; the solver comparison.
 
-Targets (docs/rrm.md): energy + gradient ≥ 200× faster than ``QAOAAnsatz`` + ``StatevectorEstimator`` with a
+Targets (docs/rrm.md): energy + gradient ≥ 200× faster than ``qaoa_ansatz`` + ``StatevectorEstimator`` with a
 two-energies-per-parameter gradient; the whole solver comparison on one 16-variable instance ≤ 60 s.
 """
 
@@ -14,7 +14,7 @@ from qsec6g.bench.records import Record
 from qsec6g.bench.timing import median_seconds, time_calls
 
 SUITE = "rrm"
-PEER = "qiskit QAOAAnsatz + StatevectorEstimator"
+PEER = "qiskit qaoa_ansatz + StatevectorEstimator"
 
 
 def run(quick: bool, seed: int) -> list[Record]:

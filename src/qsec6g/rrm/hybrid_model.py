@@ -154,7 +154,7 @@ def train(model: nn.Module, x_train: np.ndarray, y_train: np.ndarray, x_test: np
             loss = loss_fn(model(xt[b]), yt[b])
             loss.backward()
             opt.step()
-            total += float(loss) * len(b)
+            total += loss.item() * len(b)
         out.train_seconds += time.perf_counter() - start
         out.loss.append(total / len(order))
         out.test_accuracy.append(float((predict(model, xe) == y_test).mean()))

@@ -3,8 +3,8 @@
 State and convention
     ``|ψ(γ, β)⟩ = Π_{l=1..p} e^{-iβ_l B} e^{-iγ_l C} |+⟩^{⊗n}`` with ``B = Σ_i X_i`` and ``C`` diagonal (the QUBO
     energies of :func:`qsec6g.rrm.exact.energy_diagonal`). Qubit 0 is the most significant bit of a basis index.
-    Parameters are packed ``θ = (γ_1..γ_p, β_1..β_p)``, matching ``QAOAAnsatz``'s ``(β..., γ...)`` up to order
-    and the factor 2 in its ``RX(2β)`` gates.
+    Parameters are packed ``θ = (γ_1..γ_p, β_1..β_p)``, the same angles as Qiskit's ``qaoa_ansatz`` (which orders them
+    ``(β..., γ...)``; its mixer gates are ``RX(2β)``).
 
 Speed
     ``e^{-iγC}`` is an elementwise phase. The mixer ``e^{-iβB} = ⊗_i RX(2β)`` is applied a block of ``k`` qubits at

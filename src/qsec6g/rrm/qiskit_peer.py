@@ -1,4 +1,7 @@
-"""Qiskit's QAOA as a peer: ``QAOAAnsatz`` + ``StatevectorEstimator`` for the same Ising Hamiltonian.
+"""Qiskit's QAOA as a peer: the QAOA ansatz + ``StatevectorEstimator`` for the same Ising Hamiltonian.
+
+The ansatz comes from ``qiskit.circuit.library.qaoa_ansatz``, the function that replaces the deprecated
+``QAOAAnsatz`` class in Qiskit ≥ 2.1 (same circuit, same parameters).
 
 Qiskit numbers qubits little-endian (qubit 0 is the least significant bit of a basis index); ours is the most
 significant. Our qubit ``i`` is therefore Qiskit's qubit ``n - 1 - i``, which is character ``i`` (from the left) of
@@ -36,15 +39,15 @@ def ising_operator(ising: Ising) -> Any:
 
 
 class QiskitQaoa:
-    """Energies of ``QAOAAnsatz(H, reps=p)`` from ``StatevectorEstimator``, with our parameter order."""
+    """Energies of ``qaoa_ansatz(H, reps=p)`` from ``StatevectorEstimator``, with our parameter order."""
 
     def __init__(self, ising: Ising, p: int) -> None:
         from qiskit import transpile
-        from qiskit.circuit.library import QAOAAnsatz
+        from qiskit.circuit.library import qaoa_ansatz
         from qiskit.primitives import StatevectorEstimator
 
         self.operator = ising_operator(ising)
-        self.ansatz = transpile(QAOAAnsatz(self.operator, reps=p), basis_gates=["h", "rz", "rzz", "rx"],
+        self.ansatz = transpile(qaoa_ansatz(self.operator, reps=p), basis_gates=["h", "rz", "rzz", "rx"],
                                 optimization_level=0)
         self.estimator = StatevectorEstimator()
         self.p = p

@@ -35,7 +35,6 @@ Penalty weights (derivation; ``s = max_i`` sum of the ``K-1`` largest ``c_ij`` o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 
@@ -207,8 +206,3 @@ def problem_from_gains(gains: np.ndarray, users: np.ndarray, beams: np.ndarray, 
     return ScheduleProblem(users=np.asarray(users), beams=np.asarray(beams), rates=rates, loss=loss,
                            gains=gains, limit=limit, margin=margin)
 
-
-def conflict_pairs(problem: ScheduleProblem) -> list[tuple[int, int]]:
-    """Candidate pairs ``(i, j)``, ``i < j``, that cannot be scheduled together."""
-    c = problem.conflicts
-    return [(i, j) for i, j in combinations(range(problem.n), 2) if c[i, j]]
