@@ -36,8 +36,8 @@ def run(quick: bool, seed: int) -> list[Record]:
 
     with single_threaded_blas():
         sim = QaoaSimulator(energy_diagonal(qubo))
-        ours_e = median_seconds(lambda: sim.energy(theta), repeat=10 if quick else 30)
-        ours_eg = median_seconds(lambda: sim.energy_and_gradient(theta), repeat=10 if quick else 30)
+        ours_e = median_seconds(lambda: sim.energy(theta), repeat=30, min_seconds=1.0)
+        ours_eg = median_seconds(lambda: sim.energy_and_gradient(theta), repeat=30, min_seconds=1.0)
         energy, grad = sim.energy_and_gradient(theta)
 
     peer = QiskitQaoa(to_ising(qubo), p)
