@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
 from qsec6g.rrm.config import SpectrumConfig
+from qsec6g.rrm.hybrid_model import bootstrap_ci, dnn, hybrid_net, train
 from qsec6g.rrm.spectrum import Split, colosseum_prb, synthetic_primary_users
 from qsec6g.seeding import spawn
 
-# Yousf et al. / Zangana et al. Table IV, for side-by-side display only.
+# Zangana et al. (2025), Table IV: hybrid quantum-classical network vs DNN, for side-by-side display only.
 PAPER_TABLE_IV = {"DNN": {"accuracy_pct": 91.4, "train_seconds": 29.6},
                   "hybrid": {"accuracy_pct": 94.2, "train_seconds": 18.9}}
 
@@ -29,21 +31,15 @@ def load_split(cfg: SpectrumConfig, rng: np.random.Generator) -> Split:
 
 def run_spectrum_study(cfg: SpectrumConfig, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, Split]:
     """Train both models; return (results table, per-epoch curves, the split used)."""
-    import torch
-
-    from qsec6g.rrm.hybrid_model import bootstrap_ci, dnn, hybrid_net, train
-
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny models: extra threads only add contention and timing noise
     try:
-        return _run(cfg, seed, bootstrap_ci, dnn, hybrid_net, train)
+        return _run(cfg, seed)
     finally:
         torch.set_num_threads(threads)
 
 
-def _run(cfg: SpectrumConfig, seed: int, bootstrap_ci: Any, dnn: Any, hybrid_net: Any,
-         train: Any) -> tuple[pd.DataFrame, pd.DataFrame, Split]:
-
+def _run(cfg: SpectrumConfig, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, Split]:
     data_rng, dnn_rng, hyb_rng, boot_rng = spawn(seed, 4)
     split = load_split(cfg, data_rng)
     mean, std = split.x_train.mean(axis=0), split.x_train.std(axis=0) + 1e-9
