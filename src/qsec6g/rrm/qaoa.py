@@ -43,14 +43,16 @@ def _rx_block(beta: float, k: int) -> np.ndarray:
     return out
 
 
-def _apply_block(m: np.ndarray, state: np.ndarray, n: int, q0: int, k: int) -> np.ndarray:
-    """``m`` (``2^k × 2^k``) on qubits ``q0..q0+k-1``. The first and last blocks are single 2-D GEMMs (numpy's
-    stacked matmul is many times slower for a batch of one or for a trailing axis of length one)."""
+def _apply_block(m: np.ndarray, src: np.ndarray, dst: np.ndarray, n: int, q0: int, k: int) -> None:
+    """``dst = m · src`` with ``m`` (``2^k × 2^k``) acting on qubits ``q0..q0+k-1``. The first and last blocks are
+    single 2-D GEMMs (numpy's stacked matmul is many times slower for a batch of one or a trailing axis of one)."""
     if q0 == 0:
-        return (m @ state.reshape(1 << k, -1)).reshape(-1)
-    if q0 + k == n:
-        return (state.reshape(-1, 1 << k) @ m.T).reshape(-1)
-    return np.matmul(m, state.reshape(1 << q0, 1 << k, -1)).reshape(-1)
+        np.matmul(m, src.reshape(1 << k, -1), out=dst.reshape(1 << k, -1))
+    elif q0 + k == n:
+        np.matmul(src.reshape(-1, 1 << k), m.T, out=dst.reshape(-1, 1 << k))
+    else:
+        shape = (1 << q0, 1 << k, -1)
+        np.matmul(m, src.reshape(shape), out=dst.reshape(shape))
 
 
 @lru_cache(maxsize=16)
@@ -64,7 +66,11 @@ def _generator_block(k: int) -> np.ndarray:
 
 
 class QaoaSimulator:
-    """QAOA energies and adjoint gradients for one cost diagonal (float array of length ``2**n``)."""
+    """QAOA energies and adjoint gradients for one cost diagonal (float array of length ``2**n``).
+
+    Every step writes into preallocated buffers (``out=``): fresh 2ⁿ-element arrays would cost a page-faulting
+    allocation each, which dominates on a loaded machine. The simulator is therefore not thread-safe.
+    """
 
     def __init__(self, diagonal: np.ndarray, block_qubits: int = 4) -> None:
         diag = np.asarray(diagonal, dtype=float)
@@ -74,6 +80,9 @@ class QaoaSimulator:
         self.n = n
         self.diag = diag
         self.blocks = _blocks(n, block_qubits)
+        self._angle = np.empty(diag.size)
+        self._scratch = [np.empty(diag.size, dtype=complex) for _ in range(3)]
+        self._layers: dict[str, list[np.ndarray]] = {"phase": [], "phi": [], "psi": []}
 
     def _split(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         params = np.asarray(params, dtype=float).ravel()
@@ -82,62 +91,78 @@ class QaoaSimulator:
         p = params.size // 2
         return params[:p], params[p:]
 
-    def _mixer(self, state: np.ndarray, beta: float) -> np.ndarray:
-        for q0, k in self.blocks:
-            state = _apply_block(_rx_block(beta, k), state, self.n, q0, k)
-        return state
+    def _layer_buffers(self, p: int) -> dict[str, list[np.ndarray]]:
+        for bufs in self._layers.values():
+            while len(bufs) < p:
+                bufs.append(np.empty(self.diag.size, dtype=complex))
+        return self._layers
 
-    def _generator(self, state: np.ndarray) -> np.ndarray:
-        """``B|state⟩`` with ``B = Σ_i X_i``, one block GEMM per block of qubits."""
-        out = np.zeros_like(state)
-        for q0, k in self.blocks:
-            out += _apply_block(_generator_block(k), state, self.n, q0, k)
+    def _mixer(self, src: np.ndarray, beta: float, out: np.ndarray) -> np.ndarray:
+        """``out = e^{-iβB} src`` (``out`` must not be ``src``)."""
+        a, b, _ = self._scratch
+        last = len(self.blocks) - 1
+        cur = src
+        for i, (q0, k) in enumerate(self.blocks):
+            dst = out if i == last else (a if cur is not a else b)
+            _apply_block(_rx_block(beta, k), cur, dst, self.n, q0, k)
+            cur = dst
         return out
 
-    def _phase(self, gamma: float) -> np.ndarray:
-        """``e^{-iγC}`` as a vector (cos/sin is about twice as fast as a complex exp)."""
-        angle = gamma * self.diag
-        out = np.empty(angle.size, dtype=complex)
-        out.real = np.cos(angle)
-        out.imag = -np.sin(angle)
+    def _generator_overlap(self, bra: np.ndarray, ket: np.ndarray) -> complex:
+        """``⟨bra|B|ket⟩`` with ``B = Σ_i X_i``, one block GEMM per block of qubits."""
+        tmp = self._scratch[2]
+        total = 0j
+        for q0, k in self.blocks:
+            _apply_block(_generator_block(k), ket, tmp, self.n, q0, k)
+            total += np.vdot(bra, tmp)
+        return total
+
+    def _phase(self, gamma: float, out: np.ndarray) -> np.ndarray:
+        """``out = e^{-iγC}`` (cos/sin is about twice as fast as a complex exp)."""
+        np.multiply(self.diag, gamma, out=self._angle)
+        np.cos(self._angle, out=out.real)
+        np.sin(self._angle, out=out.imag)
+        np.negative(out.imag, out=out.imag)
         return out
+
+    def _forward(self, gammas: np.ndarray, betas: np.ndarray) -> dict[str, list[np.ndarray]]:
+        """Run the circuit, keeping ``e^{-iγ_l C}``, ``φ_l`` (after the phase) and ``ψ_l`` (after the mixer)."""
+        bufs = self._layer_buffers(gammas.size)
+        psi = np.full(self.diag.size, 1.0 / np.sqrt(self.diag.size), dtype=complex)
+        for l, (g, b) in enumerate(zip(gammas, betas)):
+            np.multiply(psi, self._phase(g, bufs["phase"][l]), out=bufs["phi"][l])
+            psi = self._mixer(bufs["phi"][l], b, bufs["psi"][l])
+        return bufs
 
     def state(self, params: np.ndarray) -> np.ndarray:
-        """The QAOA state ``|ψ(θ)⟩`` (complex128, length ``2**n``)."""
+        """The QAOA state ``|ψ(θ)⟩`` (a new complex128 array of length ``2**n``)."""
         gammas, betas = self._split(params)
-        psi = np.full(self.diag.size, 1.0 / np.sqrt(self.diag.size), dtype=complex)
-        for g, b in zip(gammas, betas):
-            psi = self._mixer(psi * self._phase(g), b)
-        return psi
+        return self._forward(gammas, betas)["psi"][gammas.size - 1].copy()
 
     def energy(self, params: np.ndarray) -> float:
         """``⟨ψ(θ)|C|ψ(θ)⟩``."""
-        psi = self.state(params)
+        gammas, betas = self._split(params)
+        psi = self._forward(gammas, betas)["psi"][gammas.size - 1]
         return float(np.dot(psi.real**2 + psi.imag**2, self.diag))
 
     def energy_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
         """Energy and its exact gradient with respect to ``θ = (γ, β)`` by adjoint differentiation.
 
         The forward sweep keeps each layer's state after the cost phase (``φ_l``) and after the mixer (``ψ_l``);
-        the backward sweep carries only ``λ``, so a layer costs one phase, two mixers and one ``B|ψ⟩``.
+        the backward sweep carries only ``λ``, so a layer costs one phase, two mixers and one ``⟨λ|B|ψ⟩``.
         """
         gammas, betas = self._split(params)
         p = gammas.size
-        phases, phis, psis = [], [], []
-        psi = np.full(self.diag.size, 1.0 / np.sqrt(self.diag.size), dtype=complex)
-        for g, b in zip(gammas, betas):
-            phases.append(self._phase(g))
-            phis.append(psi * phases[-1])
-            psi = self._mixer(phis[-1], b)
-            psis.append(psi)
-        lam = self.diag * psi
-        energy = float(np.real(np.vdot(psi, lam)))
+        bufs = self._forward(gammas, betas)
+        lam, spare = np.multiply(self.diag, bufs["psi"][p - 1]), np.empty(self.diag.size, dtype=complex)
+        energy = float(np.real(np.vdot(bufs["psi"][p - 1], lam)))
         grad = np.empty(2 * p)
         for l in range(p - 1, -1, -1):
-            grad[p + l] = 2.0 * np.imag(np.vdot(lam, self._generator(psis[l])))
-            lam = self._mixer(lam, -betas[l])
-            grad[l] = 2.0 * np.imag(np.vdot(lam, self.diag * phis[l]))
-            lam *= np.conj(phases[l])
+            grad[p + l] = 2.0 * np.imag(self._generator_overlap(lam, bufs["psi"][l]))
+            lam, spare = self._mixer(lam, -betas[l], spare), lam
+            np.multiply(self.diag, bufs["phi"][l], out=spare)
+            grad[l] = 2.0 * np.imag(np.vdot(lam, spare))
+            np.multiply(lam, np.conj(bufs["phase"][l], out=spare), out=lam)
         return energy, grad
 
 
