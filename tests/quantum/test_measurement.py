@@ -78,6 +78,12 @@ def test_marginal_counts_sum_over_the_dropped_qubits(keep: list[int]) -> None:
     np.testing.assert_array_equal(marginal_counts(counts, keep), expected)
 
 
+@pytest.mark.parametrize(("keep", "words"), [([4], "out of range"), ([-1], "out of range"), ([1, 1], "repeated")])
+def test_marginal_counts_reject_bad_qubits(keep: list[int], words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        marginal_counts(np.ones((1, 16), dtype=np.int64), keep)
+
+
 # ------------------------------------------------------------------------------------------- classical shadows
 def _noisy(circuit_state: np.ndarray) -> np.ndarray:
     rho = ch.depolarizing(0.1).apply_each(st.to_density(circuit_state))
@@ -113,8 +119,8 @@ def test_shadow_estimators_are_exact_in_the_infinite_shot_limit(name: str) -> No
     shadow = PauliShadow(n)
     weights = shadow.setting_probabilities(rho) / 3**n
     np.testing.assert_allclose(shadow.mean_snapshot(weights), rho, atol=1e-12)
-    assert shadow.fidelity(weights, psi).value[0] == pytest.approx(m.fidelity(psi, rho)[0], abs=1e-12)
     huge = np.round(weights * 1e12).astype(np.int64)  # 1e12 "shots" with exact frequencies
+    assert shadow.fidelity(weights * 1e12, psi).value[0] == pytest.approx(m.fidelity(psi, rho)[0], abs=1e-12)
     assert shadow.purity(huge, resamples=3).value[0] == pytest.approx(m.purity(rho)[0], abs=1e-9)
     assert shadow.trace_distance(huge, psi, resamples=3).value[0] == pytest.approx(
         m.trace_distance(psi, rho)[0], abs=1e-9)
