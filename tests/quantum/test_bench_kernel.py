@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2_contingency
 
-from qsec6g.bench.kernel import SHOTS, peer_step_factory, our_step_factory
+from qsec6g.bench.kernel import SHOTS, our_step_factory, peer_step_factory
 from qsec6g.bench.records import Record, write_records
 
 

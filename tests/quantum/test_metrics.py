@@ -15,6 +15,7 @@ from qiskit.quantum_info import partial_trace as qk_partial_trace
 from qiskit.quantum_info import purity as qk_purity
 from qiskit.quantum_info import state_fidelity
 
+from qsec6g.quantum import channels as ch
 from qsec6g.quantum import metrics as m
 from qsec6g.quantum import states as st
 from tests.quantum.reference import ATOL, random_subset, random_unitary
@@ -154,16 +155,18 @@ def test_trace_distance_matches_eigenvalue_definition(n: int) -> None:
 @pytest.mark.parametrize("real", [True, False])
 @pytest.mark.parametrize("rank", [1, 2, 7, None])
 def test_entropy_and_distance_to_pure_tridiagonal_path(n: int, real: bool, rank: int | None) -> None:
+    """d >= 32 uses one tridiagonal reduction + Newton on the secular equation; compare with eigvalsh.
+    ``rank`` is that of the random part; mixed with the reference it gives states near it, as in the twin."""
     assert 2**n >= m.TRIDIAGONAL_MIN_DIM
     rng = np.random.default_rng(n * 100 + (rank or 0) + real)
-    d = 2**n
     psi = st.random_statevector(n, batch=2, rng=rng)
-    rho = st.random_density(n, batch=2, rank=rank, rng=rng)
-    rho = 0.5 * rho + 0.5 * st.to_density(psi) * (rank is not None)  # near the reference, as in the twin
-    rho /= np.trace(rho, axis1=1, axis2=2)[:, None, None]
     if real:
         psi = np.abs(psi).astype(complex) / np.linalg.norm(np.abs(psi), axis=1, keepdims=True)
+    rho = st.random_density(n, batch=2, rank=rank, rng=rng)
+    if real:
         rho = rho.real.astype(complex)
+    if rank is not None:
+        rho = 0.5 * rho + 0.5 * st.to_density(psi)
     ent, dist = m.entropy_and_distance_to_pure(rho, psi)
     ent_e, _ = m.entropy_and_distance_to_pure(rho, psi, base=np.e)
     for b in range(2):
@@ -172,14 +175,15 @@ def test_entropy_and_distance_to_pure_tridiagonal_path(n: int, real: bool, rank:
         assert ent[b] == pytest.approx(float(-np.sum(lam * np.log2(lam))), abs=ATOL)
         assert ent_e[b] == pytest.approx(float(-np.sum(lam * np.log(lam))), abs=ATOL)
         assert dist[b] == pytest.approx(_trace_distance_reference(rho[b], np.outer(psi[b], psi[b].conj())), abs=ATOL)
-    assert d == rho.shape[-1]
 
 
-def test_distance_of_a_pure_state_to_itself_is_zero_on_the_tridiagonal_path() -> None:
+@pytest.mark.parametrize("eps", [0.0, 1e-9, 1e-4])
+def test_tridiagonal_path_at_and_near_the_pure_reference(eps: float) -> None:
     psi = st.random_statevector(6, rng=np.random.default_rng(3))
-    ent, dist = m.entropy_and_distance_to_pure(st.to_density(psi), psi)
-    assert ent[0] == pytest.approx(0.0, abs=1e-10)
-    assert dist[0] == pytest.approx(0.0, abs=1e-7)  # sqrt-free, but limited by the reduction's rounding
+    rho = ch.depolarizing(eps).apply_each(st.to_density(psi))
+    ent, dist = m.entropy_and_distance_to_pure(rho, psi)
+    assert dist[0] == pytest.approx(_trace_distance_reference(rho[0], st.to_density(psi)[0]), abs=1e-12)
+    assert ent[0] == pytest.approx(float(m.von_neumann_entropy(rho)[0]), abs=ATOL)
 
 
 def test_metrics_broadcast_a_batch_of_one() -> None:
