@@ -342,3 +342,37 @@ def test_wrong_qubits_and_shapes_raise() -> None:
         ch.depolarizing(0.1, 2).apply_each(rho)
     with pytest.raises(ValueError, match="out of range"):
         ch.bit_flip(0.1).apply_each(rho, [0, 7])
+
+
+def _structured_channel(kind: int, p: float, k: int, batch: int | None, seed: int) -> ch.Channel:
+    """Channels that exercise each application path; ``batch`` gives batched parameters (``None``: scalar)."""
+    par = p if batch is None else np.linspace(0.0, p, batch)
+    rng = np.random.default_rng(seed)
+    builders = [
+        lambda: ch.depolarizing(par, k),  # twirl (k >= 2) or flip masks (k = 1)
+        lambda: ch.pauli_channel({"X" * k: par / 2, "Z" * k: par / 3}),  # Pauli masks (k >= 2)
+        lambda: ch.depolarizing(par, k) @ ch.depolarizing(par / 2, k),  # composed Pauli, no twirl
+        lambda: ch.Channel([np.sqrt(1 - p) * np.eye(2**k), np.sqrt(p) * random_kraus(k, rng, 1)[0]], "mix"),
+        lambda: ch.amplitude_damping(par).tensor(ch.identity_channel(k - 1)) if k > 1 else ch.amplitude_damping(par),
+    ]
+    return builders[kind]()
+
+
+@settings(max_examples=40, deadline=None)
+@given(kind=hs.integers(0, 4), p=hs.floats(0.0, 1.0), k=hs.integers(1, 3), n=hs.integers(3, 5),
+       batched=hs.booleans(), seed=hs.integers(0, 2**16))
+def test_every_application_path_equals_qiskit_on_the_channels_own_kraus(kind: int, p: float, k: int, n: int,
+                                                                         batched: bool, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    chan = _structured_channel(kind, p, k, 2 if batched else None, seed)
+    rho = st.random_density(n, batch=2, rng=rng)
+    qs = random_subset(rng, n, k)
+    out = chan.apply(rho, qs)
+    for b in range(2):
+        kraus = [kk[b] if kk.ndim == 3 else kk for kk in chan.kraus]
+        np.testing.assert_allclose(out[b], qiskit_kraus_evolve(rho[b], kraus, qs), atol=ATOL)
+
+
+def test_algebra_rejects_mismatched_widths() -> None:
+    with pytest.raises(ValueError, match="different numbers of qubits"):
+        ch.depolarizing(0.1, 2) @ ch.bit_flip(0.1)
