@@ -61,8 +61,8 @@ def plot_link(df: pd.DataFrame, out: Path) -> list[Path]:
         fig, axes = plt.subplots(1, len(mods), figsize=(4.2 * len(mods), 3.6), squeeze=False)
         for ax, m in zip(axes[0], mods):
             for (p, v), g in df[df.modulation == m].groupby(["precoder", "speed_kmh"], sort=False):
-                ax.semilogy(g.snr_db, g.ber.clip(lower=1e-7), marker="o", label=f"{p}, {v:g} km/h")
-            ax.set(title=f"{m}", xlabel="SNR (dB)", ylabel="BER")
+                ax.semilogy(g.snr_db, g.ber.where(g.ber > 0), marker="o", label=f"{p}, {v:g} km/h")
+            ax.set(title=f"{m} (no point: no bit error observed)", xlabel="SNR (dB)", ylabel="BER")
             ax.grid(True, which="both", alpha=0.3)
         axes[0][0].legend(fontsize=7)
         return fig, axes
