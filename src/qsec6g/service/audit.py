@@ -1,0 +1,108 @@
+"""Append-only, hash-chained audit trail.
+
+Entry ``n`` stores ``hash_n = SHA-256(canonical_json({seq, ts, actor, action, subject, payload, prev_hash}))`` with
+``prev_hash = hash_{n-1}`` (64 zeros for the first entry). Canonical JSON: sorted keys, no spaces, UTF-8. The
+single-row ``audit_head`` table holds the newest ``(seq, hash)``; appenders lock it, so entries are numbered
+1, 2, 3, ... without gaps, and a truncated tail is detected by comparing with it.
+
+:func:`verify` walks the chain and reports the first entry that was edited, deleted or moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qsec6g.service.models import AuditEntry, AuditHead, utc_now
+
+GENESIS = "0" * 64
+
+Problem = Literal["edited", "deleted", "reordered", "truncated"]
+
+
+def canonical_json(data: Any) -> str:
+    """Deterministic JSON: sorted keys, compact separators, non-finite floats refused."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def entry_hash(seq: int, ts: str, actor: str, action: str, subject: str, payload: str, prev_hash: str) -> str:
+    """SHA-256 (hex) over the canonical JSON of an entry's fields, its sequence number and the previous hash."""
+    body = canonical_json({"seq": seq, "ts": ts, "actor": actor, "action": action, "subject": subject,
+                           "payload": payload, "prev_hash": prev_hash})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append(session: Session, actor: str, action: str, subject: str, payload: dict[str, Any]) -> AuditEntry:
+    """Add one entry to the chain inside the caller's transaction (it commits with the change it records)."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    seq, prev = head.seq + 1, head.hash
+    ts, body = utc_now(), canonical_json(payload)
+    digest = entry_hash(seq, ts, actor, action, subject, body, prev)
+    entry = AuditEntry(seq=seq, ts=ts, actor=actor, action=action, subject=subject, payload=body,
+                       prev_hash=prev, hash=digest)
+    session.add(entry)
+    head.seq, head.hash = seq, digest
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of :func:`verify`: ``ok``, the number of entries read, and the first problem found (if any)."""
+
+    ok: bool
+    entries: int
+    problem: Problem | None = None
+    seq: int | None = None
+    message: str = "audit chain intact"
+
+
+def verify(session: Session, batch: int = 1000) -> VerifyResult:
+    """Walk the chain in sequence order and report the first entry that was edited, deleted or reordered.
+
+    - *deleted*: a sequence number is missing (``expected 5, found 6``), or the head says more entries existed
+      (*truncated* tail).
+    - *reordered*: an entry's ``prev_hash`` is the hash of some entry other than its predecessor (sequence
+      numbers swapped). A first pass reads all ``(seq, hash)`` pairs to find it.
+    - *edited*: an entry's content no longer hashes to its stored hash, or its successor no longer links to it.
+    """
+    hashes = {h: s for s, h in session.execute(select(AuditEntry.seq, AuditEntry.hash)).tuples()}
+    expected_seq, prev_hash, count = 1, GENESIS, 0
+    pending_link_break: int | None = None
+    rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch))
+    for e in rows.scalars():
+        count += 1
+        if e.seq != expected_seq:
+            if e.seq > expected_seq:
+                missing = f"entry {expected_seq}" if e.seq == expected_seq + 1 else \
+                    f"entries {expected_seq}..{e.seq - 1}"
+                return VerifyResult(False, count, "deleted", expected_seq, f"{missing} deleted (next is {e.seq})")
+            return VerifyResult(False, count, "reordered", e.seq, f"entry {e.seq} appears twice or out of order")
+        if e.prev_hash != prev_hash:
+            if e.prev_hash in hashes and hashes[e.prev_hash] != e.seq - 1:
+                return VerifyResult(False, count, "reordered", e.seq,
+                                    f"entry {e.seq} is out of order: it follows entry {hashes[e.prev_hash]}, "
+                                    f"not entry {e.seq - 1}")
+            pending_link_break = e.seq
+        if entry_hash(e.seq, e.ts, e.actor, e.action, e.subject, e.payload, e.prev_hash) != e.hash:
+            return VerifyResult(False, count, "edited", e.seq, f"entry {e.seq} was edited (hash mismatch)")
+        if pending_link_break is not None:
+            return VerifyResult(False, count, "edited", e.seq - 1,
+                                f"entry {e.seq - 1} was edited and re-hashed (entry {e.seq} no longer links to it)")
+        prev_hash, expected_seq = e.hash, e.seq + 1
+    head = session.get(AuditHead, 1)
+    head_seq = head.seq if head is not None else 0
+    if head is not None and head_seq > count:
+        first = expected_seq
+        return VerifyResult(False, count, "truncated", first,
+                            f"entries {first}..{head_seq} deleted from the end (head says {head_seq})")
+    if head is not None and head.hash != prev_hash:
+        return VerifyResult(False, count, "edited", head_seq, f"entry {head_seq} does not match the chain head")
+    return VerifyResult(True, count, message=f"audit chain intact ({count} entries)")
