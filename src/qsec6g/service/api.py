@@ -251,7 +251,7 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
             if outcome:
                 q = q.where(DecisionRow.outcome.in_(outcome))
             rows = s.scalars(q).all()
-            policies = dict(s.execute(select(Segment.id, Segment.policy)).tuples().all())
+            policies = {k: v for k, v in s.execute(select(Segment.id, Segment.policy))}
         return [{**_decision_out(r, policies.get(r.segment_id) if r.segment_id else None),
                  "user_id": r.user_id, "device_id": r.device_id} for r in rows]
 

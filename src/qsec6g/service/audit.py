@@ -39,10 +39,7 @@ def entry_hash(seq: int, ts: str, actor: str, action: str, subject: str, payload
 
 def append(session: Session, actor: str, action: str, subject: str, payload: dict[str, Any]) -> AuditEntry:
     """Add one entry to the chain inside the caller's transaction (it commits with the change it records)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
     seq, prev = head.seq + 1, head.hash
     ts, body = utc_now(), canonical_json(payload)
     digest = entry_hash(seq, ts, actor, action, subject, body, prev)
@@ -73,7 +70,7 @@ def verify(session: Session, batch: int = 1000) -> VerifyResult:
       numbers swapped). A first pass reads all ``(seq, hash)`` pairs to find it.
     - *edited*: an entry's content no longer hashes to its stored hash, or its successor no longer links to it.
     """
-    hashes = {h: s for s, h in session.execute(select(AuditEntry.seq, AuditEntry.hash)).tuples()}
+    hashes = {h: s for s, h in session.execute(select(AuditEntry.seq, AuditEntry.hash))}
     expected_seq, prev_hash, count = 1, GENESIS, 0
     pending_link_break: int | None = None
     rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch))
@@ -98,11 +95,11 @@ def verify(session: Session, batch: int = 1000) -> VerifyResult:
                                 f"entry {e.seq - 1} was edited and re-hashed (entry {e.seq} no longer links to it)")
         prev_hash, expected_seq = e.hash, e.seq + 1
     head = session.get(AuditHead, 1)
-    head_seq = head.seq if head is not None else 0
-    if head is not None and head_seq > count:
-        first = expected_seq
-        return VerifyResult(False, count, "truncated", first,
-                            f"entries {first}..{head_seq} deleted from the end (head says {head_seq})")
-    if head is not None and head.hash != prev_hash:
-        return VerifyResult(False, count, "edited", head_seq, f"entry {head_seq} does not match the chain head")
+    if head is None:
+        return VerifyResult(False, count, "deleted", None, "the audit head row was deleted")
+    if head.seq > count:
+        return VerifyResult(False, count, "truncated", expected_seq,
+                            f"entries {expected_seq}..{head.seq} deleted from the end (head says {head.seq})")
+    if head.seq != count or head.hash != prev_hash:
+        return VerifyResult(False, count, "edited", count, f"entry {count} does not match the chain head")
     return VerifyResult(True, count, message=f"audit chain intact ({count} entries)")

@@ -27,12 +27,13 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
-    op.create_table(
+    head = op.create_table(
         "audit_head",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
+    op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": "0" * 64}])  # the row appenders lock
     op.create_table(
         "api_keys",
         sa.Column("key_id", sa.String(32), primary_key=True),
