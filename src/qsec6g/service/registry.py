@@ -34,7 +34,12 @@ ARTIFACT = "engine.npz"
 
 def decision_module() -> ModuleType:
     """The engine contract module (imported lazily: it pulls in the detector stack)."""
-    return importlib.import_module("qsec6g.zerotrust.decision")
+    try:
+        return importlib.import_module("qsec6g.zerotrust.decision")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("qsec6g.zerotrust", "qsec6g.zerotrust.decision"):
+            raise
+        raise RuntimeError("the zero-trust engine (qsec6g.zerotrust.decision) is not available") from None
 
 
 def data_hash(X: np.ndarray, y: np.ndarray) -> str:
