@@ -68,9 +68,9 @@ def _validate_thresholds(t: dict[str, float]) -> None:
                                  f"got {t['tau_restrict']}, {t['tau_deny']}")
 
 
-def _decision_out(row: DecisionRow, segment_policy: str | None) -> dict[str, Any]:
+def _decision_out(row: DecisionRow) -> dict[str, Any]:
     return {"decision_id": row.id, "ts": row.ts, "outcome": row.outcome, "engine_outcome": row.engine_outcome,
-            "segment_id": row.segment_id, "segment_policy": segment_policy, "risk": row.risk,
+            "segment_id": row.segment_id, "segment_policy": row.segment_policy, "risk": row.risk,
             "anomaly_score": row.anomaly_score, "risk_class": row.risk_class,
             "thresholds": json.loads(row.thresholds), "explanation": json.loads(row.explanation),
             "model_version": row.model_version}
@@ -192,13 +192,13 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
                     if seg is None:
                         raise HTTPException(422, f"segment_id: unknown segment '{req.segment_id}'")
                     policy = seg.policy
-                    floor = SEGMENT_FLOOR[policy]
-                    final = max(final, floor, key=SEVERITY.__getitem__)
+                    final = max(final, SEGMENT_FLOOR[policy], key=SEVERITY.__getitem__)
                 t = _thresholds_dict(d.thresholds)
                 expl = [{"name": c.name, "value": float(c.value)} for c in d.explanation]
                 row = DecisionRow(id=uuid.uuid4().hex, ts=utc_now(), actor=principal.actor,
                                   user_id=req.user.user_id, user_role=req.user.role, device_id=req.device.device_id,
-                                  segment_id=req.segment_id, outcome=final, engine_outcome=d.outcome,
+                                  segment_id=req.segment_id, segment_policy=policy, outcome=final,
+                                  engine_outcome=d.outcome,
                                   risk=float(d.risk), anomaly_score=float(d.anomaly_score), risk_class=d.risk_class,
                                   thresholds=json.dumps(t), explanation=json.dumps(expl),
                                   features=json.dumps(req.features), model_version=d.model_version)
@@ -208,7 +208,7 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
                               "segment_id": row.segment_id, "segment_policy": policy, "outcome": final,
                               "engine_outcome": d.outcome, "risk": row.risk, "anomaly_score": row.anomaly_score,
                               "risk_class": row.risk_class, "model_version": row.model_version, "thresholds": t})
-                out.append(_decision_out(row, policy))
+                out.append(_decision_out(row))
         for o in out:
             svc.telemetry.decisions.labels(o["outcome"]).inc()
         return out
@@ -251,9 +251,7 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
             if outcome:
                 q = q.where(DecisionRow.outcome.in_(outcome))
             rows = s.scalars(q).all()
-            policies = {k: v for k, v in s.execute(select(Segment.id, Segment.policy))}
-        return [{**_decision_out(r, policies.get(r.segment_id) if r.segment_id else None),
-                 "user_id": r.user_id, "device_id": r.device_id} for r in rows]
+        return [{**_decision_out(r), "user_id": r.user_id, "device_id": r.device_id} for r in rows]
 
     # ---- segments ----------------------------------------------------------------------------------------------
     def segment_out(seg: Segment) -> dict:

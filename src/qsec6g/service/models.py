@@ -68,6 +68,7 @@ class DecisionRow(Base):
     user_role: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(128))
     segment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    segment_policy: Mapped[str | None] = mapped_column(String(16), nullable=True)  # at decision time
     outcome: Mapped[str] = mapped_column(String(16), index=True)
     engine_outcome: Mapped[str] = mapped_column(String(16))
     risk: Mapped[float] = mapped_column(Float)

@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("user_role", sa.String(64), nullable=False),
         sa.Column("device_id", sa.String(128), nullable=False),
         sa.Column("segment_id", sa.String(64), nullable=True),
+        sa.Column("segment_policy", sa.String(16), nullable=True),
         sa.Column("outcome", sa.String(16), nullable=False, index=True),
         sa.Column("engine_outcome", sa.String(16), nullable=False),
         sa.Column("risk", sa.Float, nullable=False),
