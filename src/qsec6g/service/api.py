@@ -8,7 +8,6 @@ Every state change and its audit entry are written in one transaction that commi
 # no "from __future__ import annotations": FastAPI resolves the route annotations (local aliases) at runtime
 
 import json
-import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,6 +25,8 @@ from qsec6g.errors import UserInputError
 from qsec6g.service import audit, auth
 from qsec6g.service import schemas as S
 from qsec6g.service.db import Database
+from qsec6g.service.decision_log import DecisionLog, prepare, thresholds_dict
+from qsec6g.service.decision_log import Request as DecisionRequest
 from qsec6g.service.middleware import BodySizeLimit, RequestMetrics, SecurityHeaders
 from qsec6g.service.models import (ApiKey, AuditEntry, DecisionRow, Feedback, RetrainJob, Segment,
                                    ThresholdChange, utc_now)
@@ -35,8 +36,6 @@ from qsec6g.service.settings import ServiceSettings
 from qsec6g.service.telemetry import Telemetry
 
 DASHBOARD = Path(__file__).resolve().parent / "dashboard"
-SEVERITY = {"grant": 0, "restrict": 1, "deny": 2}
-SEGMENT_FLOOR = {"allow": "grant", "restrict": "restrict", "isolate": "deny"}
 ACTION_POLICY = {"isolate": "isolate", "restrict": "restrict", "restore": "allow"}
 _bearer = HTTPBearer(auto_error=False, description="API key: `Authorization: Bearer qs6_<id>_<secret>`")
 
@@ -56,16 +55,16 @@ def _one_line(err: RequestValidationError) -> str:
     return "; ".join(parts) + (f" [+{more} more]" if more > 0 else "")
 
 
-def _thresholds_dict(t: Any) -> dict[str, float]:
-    return {k: float(getattr(t, k)) for k in ("gamma1", "gamma2", "tau_restrict", "tau_deny")}
-
-
 def _validate_thresholds(t: dict[str, float]) -> None:
     if not (0.0 <= t["gamma1"] < t["gamma2"] <= 1.0):
         raise HTTPException(422, f"thresholds need 0 <= gamma1 < gamma2 <= 1, got {t['gamma1']}, {t['gamma2']}")
     if not (0.0 < t["tau_restrict"] < t["tau_deny"] <= 1.0):
         raise HTTPException(422, "thresholds need 0 < tau_restrict < tau_deny <= 1, "
                                  f"got {t['tau_restrict']}, {t['tau_deny']}")
+
+
+DECISION_OUT_FIELDS = ("ts", "outcome", "engine_outcome", "segment_id", "segment_policy", "risk", "anomaly_score",
+                       "risk_class", "thresholds", "explanation", "model_version")
 
 
 def _decision_out(row: DecisionRow) -> dict[str, Any]:
@@ -92,6 +91,7 @@ class Service:
             active = self.registry.active_version()
             engine = self.registry.load(active) if active else decision_module().default_engine()
         self.holder = EngineHolder(engine)
+        self.decision_log = DecisionLog(self.db)
         self.retrainer = Retrainer(self.db, self.registry, lambda: self.holder.engine, self.activate, trainer)
         self._seed_state()
 
@@ -103,10 +103,10 @@ class Service:
                     s.add(Segment(id=seg, policy="allow", updated_at=utc_now()))
             last = s.scalars(select(ThresholdChange).order_by(ThresholdChange.id.desc()).limit(1)).first()
             if last is None:
-                self._record_thresholds(s, _thresholds_dict(self.holder.engine.thresholds), "system",
+                self._record_thresholds(s, thresholds_dict(self.holder.engine.thresholds), "system",
                                         f"initial thresholds of model {self.holder.engine.model_version}")
         if last is not None:
-            self.holder.engine.set_thresholds(self._thresholds_obj(_thresholds_dict(last)))
+            self.holder.engine.set_thresholds(self._thresholds_obj(thresholds_dict(last)))
         self.telemetry.set_thresholds(self.holder.engine.thresholds)
         self.telemetry.set_model(self.holder.engine.model_version)
 
@@ -122,7 +122,7 @@ class Service:
     def activate(self, version: str, actor: str) -> None:
         """Load ``version`` from the registry, record it and its thresholds, then swap it in (hot reload)."""
         engine = self.registry.load(version)
-        t = _thresholds_dict(engine.thresholds)
+        t = thresholds_dict(engine.thresholds)
         self.registry.activate(version, actor, t)
         with self.db.write() as s:
             self._record_thresholds(s, t, actor, f"model {version} activated")
@@ -151,8 +151,8 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     def require(role: auth.Role):
-        def dependency(request: Request,
-                       creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> auth.Principal:
+        async def dependency(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+                             ) -> auth.Principal:  # async: no thread hop (a cache miss reads one row)
             if creds is None:
                 raise HTTPException(401, "missing API key (Authorization: Bearer ...)",
                                     headers={"WWW-Authenticate": "Bearer"})
@@ -180,58 +180,37 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
         if missing:
             raise HTTPException(422, f"{where}features: missing feature '{missing[0]}'")
 
-    def record(principal: auth.Principal, requests: list[S.DecideRequest], decisions: list[Any]) -> list[dict]:
-        """Apply segment policies, store decisions + audit entries in one transaction, return the responses."""
-        out = []
-        with svc.db.write() as s:
-            for req, d in zip(requests, decisions):
-                policy = None
-                final = d.outcome
-                if req.segment_id is not None:
-                    seg = s.get(Segment, req.segment_id)
-                    if seg is None:
-                        raise HTTPException(422, f"segment_id: unknown segment '{req.segment_id}'")
-                    policy = seg.policy
-                    final = max(final, SEGMENT_FLOOR[policy], key=SEVERITY.__getitem__)
-                t = _thresholds_dict(d.thresholds)
-                expl = [{"name": c.name, "value": float(c.value)} for c in d.explanation]
-                row = DecisionRow(id=uuid.uuid4().hex, ts=utc_now(), actor=principal.actor,
-                                  user_id=req.user.user_id, user_role=req.user.role, device_id=req.device.device_id,
-                                  segment_id=req.segment_id, segment_policy=policy, outcome=final,
-                                  engine_outcome=d.outcome,
-                                  risk=float(d.risk), anomaly_score=float(d.anomaly_score), risk_class=d.risk_class,
-                                  thresholds=json.dumps(t), explanation=json.dumps(expl),
-                                  features=json.dumps(req.features), model_version=d.model_version)
-                s.add(row)
-                audit.append(s, principal.actor, "decision", f"decision:{row.id}",
-                             {"id": row.id, "user_id": row.user_id, "device_id": row.device_id,
-                              "segment_id": row.segment_id, "segment_policy": policy, "outcome": final,
-                              "engine_outcome": d.outcome, "risk": row.risk, "anomaly_score": row.anomaly_score,
-                              "risk_class": row.risk_class, "model_version": row.model_version, "thresholds": t})
-                out.append(_decision_out(row))
-        for o in out:
-            svc.telemetry.decisions.labels(o["outcome"]).inc()
-        return out
-
     def contexts(req: S.DecideRequest) -> tuple[Any, Any]:
         mod = decision_module()
         u, d = req.user, req.device
         return (mod.UserContext(u.user_id, u.role, tuple(u.permissions)),
                 mod.DeviceContext(d.device_id, d.managed, d.patch_age_days, d.known_location))
 
+    async def record(principal: auth.Principal, requests: list[S.DecideRequest], decisions: list[Any]) -> list[dict]:
+        """Store decisions + audit entries (group commit), apply segment policies, return the responses."""
+        rows = [prepare(principal.actor, DecisionRequest(r.user.user_id, r.user.role, r.device.device_id,
+                                                         r.segment_id, r.features), d)
+                for r, d in zip(requests, decisions)]
+        stored = await svc.decision_log.record(rows)
+        for r in stored:
+            svc.telemetry.decisions.labels(r["outcome"]).inc()
+        return [{"decision_id": r["id"], **{k: r[k] for k in DECISION_OUT_FIELDS}} for r in stored]
+
+    # The two decision endpoints are async: validation and scoring run on the event loop (no thread hop per
+    # request) and the database work goes to the decision log's single writer thread.
     @app.post("/v1/decide", response_model=S.DecisionOut, tags=["decisions"],
               responses={401: {}, 403: {}, 413: {}, 422: {}, 429: {}})
-    def decide(body: S.DecideRequest, principal: Operator) -> dict:
+    async def decide(body: S.DecideRequest, principal: Operator) -> dict:
         """Decide one access request: grant / restrict / deny with risk, class, thresholds and explanation."""
         engine = svc.holder.engine
         check_features(body.features, tuple(engine.feature_names), "")
         user, device = contexts(body)
-        return record(principal, [body], [engine.decide(user, device, body.features)])[0]
+        return (await record(principal, [body], [engine.decide(user, device, body.features)]))[0]
 
     @app.post("/v1/flows", response_model=S.FlowsOut, tags=["decisions"],
               responses={401: {}, 403: {}, 413: {}, 422: {}, 429: {}})
-    def flows(body: S.FlowsRequest, principal: Operator) -> dict:
-        """Decide a batch of requests (at most the configured batch size) in one transaction."""
+    async def flows(body: S.FlowsRequest, principal: Operator) -> dict:
+        """Decide a batch of requests (at most the configured batch size), stored in one transaction."""
         if len(body.flows) > settings.max_batch:
             raise HTTPException(413, f"batch of {len(body.flows)} flows exceeds the limit of {settings.max_batch}")
         engine = svc.holder.engine
@@ -240,7 +219,8 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
             check_features(f.features, names, f"flows[{i}].")
         users, devices = zip(*(contexts(f) for f in body.flows))
         X = np.array([[f.features[n] for n in names] for f in body.flows], dtype=float)
-        return {"decisions": record(principal, body.flows, engine.decide_batch(list(users), list(devices), X))}
+        decisions = engine.decide_batch(list(users), list(devices), X)
+        return {"decisions": await record(principal, body.flows, decisions)}
 
     @app.get("/v1/decisions", response_model=list[S.DecisionRecord], tags=["decisions"])
     def decisions(_: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -290,10 +270,10 @@ def create_app(settings: ServiceSettings | None = None, engine: Any | None = Non
             rows = s.scalars(select(ThresholdChange).order_by(ThresholdChange.id.desc()).limit(history)).all()
             n = s.scalar(select(func.count()).select_from(ThresholdChange))
         last = rows[0] if rows else None
-        return {"current": _thresholds_dict(engine.thresholds), "model_version": engine.model_version,
+        return {"current": thresholds_dict(engine.thresholds), "model_version": engine.model_version,
                 "controller": {"mode": "manual", "changes": n, "last_change_ts": last.ts if last else None,
                                "last_change_by": last.actor if last else None},
-                "history": [{**_thresholds_dict(r), "ts": r.ts, "actor": r.actor, "reason": r.reason}
+                "history": [{**thresholds_dict(r), "ts": r.ts, "actor": r.actor, "reason": r.reason}
                             for r in rows]}
 
     @app.put("/v1/thresholds", response_model=S.ThresholdsOut, tags=["thresholds"], responses={422: {}})

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from qsec6g.service.models import AuditEntry, AuditHead, utc_now
@@ -37,17 +37,27 @@ def entry_hash(seq: int, ts: str, actor: str, action: str, subject: str, payload
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def append(session: Session, actor: str, action: str, subject: str, payload: dict[str, Any]) -> AuditEntry:
-    """Add one entry to the chain inside the caller's transaction (it commits with the change it records)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
-    seq, prev = head.seq + 1, head.hash
-    ts, body = utc_now(), canonical_json(payload)
-    digest = entry_hash(seq, ts, actor, action, subject, body, prev)
-    entry = AuditEntry(seq=seq, ts=ts, actor=actor, action=action, subject=subject, payload=body,
-                       prev_hash=prev, hash=digest)
-    session.add(entry)
-    head.seq, head.hash = seq, digest
-    return entry
+def append_many(conn: Session | Connection, entries: list[tuple[str, str, str, dict[str, Any]]]) -> list[int]:
+    """Add entries ``(actor, action, subject, payload)`` to the chain inside the caller's transaction (they commit
+    with the change they record); return their sequence numbers. Core statements: this is the hot path."""
+    head_t, log_t = AuditHead.__table__, AuditEntry.__table__
+    seq, prev = conn.execute(select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1).with_for_update()).one()
+    rows = []
+    for actor, action, subject, payload in entries:
+        seq += 1
+        ts, body = utc_now(), canonical_json(payload)
+        digest = entry_hash(seq, ts, actor, action, subject, body, prev)
+        rows.append({"seq": seq, "ts": ts, "actor": actor, "action": action, "subject": subject, "payload": body,
+                     "prev_hash": prev, "hash": digest})
+        prev = digest
+    conn.execute(insert(log_t), rows)
+    conn.execute(update(head_t).where(head_t.c.id == 1).values(seq=seq, hash=prev))
+    return [r["seq"] for r in rows]
+
+
+def append(conn: Session | Connection, actor: str, action: str, subject: str, payload: dict[str, Any]) -> int:
+    """Add one entry (see :func:`append_many`); return its sequence number."""
+    return append_many(conn, [(actor, action, subject, payload)])[0]
 
 
 @dataclass(frozen=True)

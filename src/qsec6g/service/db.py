@@ -16,7 +16,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -78,6 +78,12 @@ class Database:
         """A write transaction, committed when the block ends without error (rolled back otherwise)."""
         with self._write_lock or nullcontext(), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Like :meth:`write` but a Core connection (no ORM unit of work): for the hot decision path."""
+        with self._write_lock or nullcontext(), self.writer_engine.begin() as conn:
+            yield conn
 
     def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""
