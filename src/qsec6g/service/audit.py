@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from qsec6g.service.models import AuditEntry, AuditHead, utc_now
@@ -37,11 +37,18 @@ def entry_hash(seq: int, ts: str, actor: str, action: str, subject: str, payload
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+# Statements of the hot path, built once (SQLAlchemy caches their compiled form).
+_HEAD_T, _LOG_T = AuditHead.__table__, AuditEntry.__table__
+_READ_HEAD = select(_HEAD_T.c.seq, _HEAD_T.c.hash).where(_HEAD_T.c.id == 1).with_for_update()
+_INSERT_ENTRIES = insert(_LOG_T)
+_WRITE_HEAD = (update(_HEAD_T).where(_HEAD_T.c.id == 1)
+               .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+
+
 def append_many(conn: Session | Connection, entries: list[tuple[str, str, str, dict[str, Any]]]) -> list[int]:
     """Add entries ``(actor, action, subject, payload)`` to the chain inside the caller's transaction (they commit
     with the change they record); return their sequence numbers. Core statements: this is the hot path."""
-    head_t, log_t = AuditHead.__table__, AuditEntry.__table__
-    seq, prev = conn.execute(select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1).with_for_update()).one()
+    seq, prev = conn.execute(_READ_HEAD).one()
     rows = []
     for actor, action, subject, payload in entries:
         seq += 1
@@ -50,8 +57,8 @@ def append_many(conn: Session | Connection, entries: list[tuple[str, str, str, d
         rows.append({"seq": seq, "ts": ts, "actor": actor, "action": action, "subject": subject, "payload": body,
                      "prev_hash": prev, "hash": digest})
         prev = digest
-    conn.execute(insert(log_t), rows)
-    conn.execute(update(head_t).where(head_t.c.id == 1).values(seq=seq, hash=prev))
+    conn.execute(_INSERT_ENTRIES, rows)
+    conn.execute(_WRITE_HEAD, {"new_seq": seq, "new_hash": prev})
     return [r["seq"] for r in rows]
 
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
 
 from qsec6g.errors import UserInputError
 from qsec6g.service import audit
@@ -31,6 +31,8 @@ SEGMENT_FLOOR = {"allow": "grant", "restrict": "restrict", "isolate": "deny"}  #
 AUDITED = ("id", "user_id", "device_id", "segment_id", "segment_policy", "outcome", "engine_outcome", "risk",
            "anomaly_score", "risk_class", "model_version", "thresholds")
 JSON_COLUMNS = ("thresholds", "explanation", "features")
+_POLICIES = select(Segment.id, Segment.policy)  # small table: read whole, no IN list to compile
+_INSERT_DECISIONS = insert(DecisionRow.__table__)
 
 
 def thresholds_dict(t: Any) -> dict[str, float]:
@@ -105,7 +107,7 @@ class DecisionLog:
     def _write_groups(self, groups: list[list[dict]]) -> list[list[dict] | BaseException]:
         results: list[list[dict] | BaseException] = []
         with self.db.transaction() as conn:
-            policies = self._policies(conn, {r["segment_id"] for g in groups for r in g if r["segment_id"]})
+            policies = dict(conn.execute(_POLICIES).all()) if any(r["segment_id"] for g in groups for r in g) else {}
             stored: list[dict] = []
             for group in groups:
                 unknown = [r["segment_id"] for r in group if r["segment_id"] and r["segment_id"] not in policies]
@@ -121,17 +123,11 @@ class DecisionLog:
                 stored += group
                 results.append(group)
             if stored:
-                conn.execute(insert(DecisionRow.__table__),
+                conn.execute(_INSERT_DECISIONS,
                              [{**r, **{k: json.dumps(r[k]) for k in JSON_COLUMNS}} for r in stored])
                 audit.append_many(conn, [(r["actor"], "decision", f"decision:{r['id']}", {k: r[k] for k in AUDITED})
                                          for r in stored])
         return results
-
-    @staticmethod
-    def _policies(conn: Connection, segment_ids: set[str]) -> dict[str, str]:
-        if not segment_ids:
-            return {}
-        return {k: v for k, v in conn.execute(select(Segment.id, Segment.policy).where(Segment.id.in_(segment_ids)))}
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
