@@ -8,8 +8,11 @@ from pathlib import Path
 
 import httpx
 
-BODY = {"user": {"user_id": "bob", "role": "employee"}, "device": {"device_id": "ue-2"},
-        "features": {"bytes": 500.0, "packets": 10.0, "duration": 1.0}}
+BODY = {
+    "user": {"user_id": "bob", "role": "employee"},
+    "device": {"device_id": "ue-2"},
+    "features": {"bytes": 500.0, "packets": 10.0, "duration": 1.0},
+}
 
 
 def post_decisions(url: str, token: str, n: int, out: str) -> None:

@@ -1,5 +1,5 @@
-"""Fixtures for the service tests: settings on a temporary home, SQLite and PostgreSQL databases, a test client
-with admin / operator / reader keys, and the fake engine."""
+"""Fixtures for the service tests: settings on a temporary home, SQLite and PostgreSQL databases, a test
+client with admin / operator / reader keys, and the fake engine."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def postgres_available() -> str | None:
     """None if the PostgreSQL test server answers, else the reason it does not."""
     try:
         import psycopg  # noqa: PLC0415
+
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", connect_timeout=2):
             return None
     except Exception as exc:  # noqa: BLE001
@@ -43,6 +44,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if reason:
         pytest.skip(reason)
     import psycopg  # noqa: PLC0415
+
     schema = f"qsec6g_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
@@ -55,8 +57,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> ServiceSettings:
-    return ServiceSettings(home=tmp_path / "home", database_url=database_url, max_batch=50,
-                           max_body_bytes=200_000)
+    return ServiceSettings(
+        home=tmp_path / "home", database_url=database_url, max_batch=50, max_body_bytes=200_000
+    )
 
 
 @pytest.fixture
@@ -85,8 +88,9 @@ class Client:
 
 
 def make_client(settings: ServiceSettings, engine: FakeEngine | None = None) -> Client:
-    app = create_app(settings, engine=engine or FakeEngine(), codec=Codec(save_fake, load_fake),
-                     trainer=fake_trainer)
+    app = create_app(
+        settings, engine=engine or FakeEngine(), codec=Codec(save_fake, load_fake), trainer=fake_trainer
+    )
     db = app.state.service.db
     tokens = {}
     with db.write() as s:
@@ -110,9 +114,11 @@ def sqlite_client(sqlite_settings: ServiceSettings) -> Iterator[Client]:
 
 
 def request_body(bytes_: float = 100.0, segment: str | None = None, managed: bool = True, **extra) -> dict:
-    body = {"user": {"user_id": "alice", "role": "employee"},
-            "device": {"device_id": "ue-1", "managed": managed, "patch_age_days": 3.0},
-            "features": {"bytes": bytes_, "packets": 10.0, "duration": 1.5}}
+    body = {
+        "user": {"user_id": "alice", "role": "employee"},
+        "device": {"device_id": "ue-1", "managed": managed, "patch_age_days": 3.0},
+        "features": {"bytes": bytes_, "packets": 10.0, "duration": 1.5},
+    }
     if segment is not None:
         body["segment_id"] = segment
     body.update(extra)

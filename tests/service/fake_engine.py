@@ -1,7 +1,7 @@
 """A small, fully predictable engine implementing the ``PolicyDecisionEngine`` protocol (tests only).
 
-risk = clip(bytes / 1000, 0, 1) + 0.1 if the device is unmanaged (clipped); anomaly_score = clip(bytes / 1000).
-So ``bytes`` = 100 grants, 700 restricts and 900 denies with the default thresholds.
+risk = clip(bytes / 1000, 0, 1) + 0.1 if the device is unmanaged (clipped); anomaly_score = clip(bytes /
+1000). So ``bytes`` = 100 grants, 700 restricts and 900 denies with the default thresholds.
 
 If the real ``qsec6g.zerotrust.decision`` module is not on this branch yet, :func:`ensure_decision_module`
 installs a stand-in with the contract's dataclasses so the service code can import them.
@@ -24,6 +24,7 @@ from qsec6g.errors import UserInputError
 def ensure_decision_module() -> types.ModuleType:
     try:
         import qsec6g.zerotrust.decision as mod  # noqa: PLC0415
+
         return mod
     except ModuleNotFoundError:
         pass
@@ -99,8 +100,10 @@ class FakeEngine:
         risk = float(min(1.0, score + context))
         outcome = "grant" if risk < t.tau_restrict else ("restrict" if risk < t.tau_deny else "deny")
         cls = "normal" if score < t.gamma1 else ("suspicious" if score < t.gamma2 else "malicious")
-        expl = sorted([mod.Contribution("feature:bytes", score), mod.Contribution("unmanaged_device", context)],
-                      key=lambda c: -abs(c.value))
+        expl = sorted(
+            [mod.Contribution("feature:bytes", score), mod.Contribution("unmanaged_device", context)],
+            key=lambda c: -abs(c.value),
+        )
         self.calls += 1
         return mod.Decision(outcome, risk, score, cls, t, tuple(expl), self.model_version)
 
@@ -125,7 +128,8 @@ def load_fake(path: Path) -> FakeEngine:
 
 
 def fake_trainer(X_fb, y_fb, feature_names, seed, progress):  # noqa: ANN001
-    """Retrain stand-in: a new fake engine whose scale moves with the feedback (more attacks -> more sensitive)."""
+    """Retrain stand-in: a new fake engine whose scale moves with the feedback (more attacks -> more
+    sensitive)."""
     progress(0.5, "fitting fake engine")
     scale = 1000.0 * (0.9 if (len(y_fb) and y_fb.mean() > 0.5) else 1.1)
     return FakeEngine(scale=scale), X_fb, y_fb

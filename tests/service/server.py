@@ -1,5 +1,6 @@
-"""Run the service in a subprocess (uvicorn on a free loopback port) with the fake engine, for crash, concurrency
-and browser tests. ``python -m tests.service.server --port N`` reads QSEC6G_HOME / QSEC6G_DATABASE_URL."""
+"""Run the service in a subprocess (uvicorn on a free loopback port) with the fake engine, for crash,
+concurrency and browser tests. ``python -m tests.service.server --port N`` reads QSEC6G_HOME /
+QSEC6G_DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -44,8 +45,13 @@ class Server:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, **env, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.service.server", "--port", str(self.port)],
-                                     cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.service.server", "--port", str(self.port)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -1,5 +1,5 @@
-"""HTTP API behaviour: decisions, roles per endpoint, malformed bodies, limits, segments, thresholds, feedback,
-retraining, audit pages, metrics, headers, hot reload."""
+"""HTTP API behaviour: decisions, roles per endpoint, malformed bodies, limits, segments, thresholds,
+feedback, retraining, audit pages, metrics, headers, hot reload."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ ENDPOINTS = [
     ("get", "/v1/segments", None, "reader"),
     ("put", "/v1/segments/cu-cp", {"action": "restrict", "reason": "maintenance window"}, "admin"),
     ("get", "/v1/thresholds", None, "reader"),
-    ("put", "/v1/thresholds", {"gamma1": 0.4, "gamma2": 0.7, "tau_restrict": 0.6, "tau_deny": 0.85,
-                               "reason": "tune"}, "admin"),
+    (
+        "put",
+        "/v1/thresholds",
+        {"gamma1": 0.4, "gamma2": 0.7, "tau_restrict": 0.6, "tau_deny": 0.85, "reason": "tune"},
+        "admin",
+    ),
     ("get", "/v1/models", None, "reader"),
     ("get", "/v1/models/retrain", None, "reader"),
     ("get", "/v1/audit", None, "reader"),
@@ -88,25 +92,44 @@ def test_flows_batch_and_limit(sqlite_client: Client) -> None:
 
 
 def raw(c: Client, body: bytes):  # noqa: ANN201
-    return c.http.post("/v1/decide", content=body,
-                       headers={**c.h("operator"), "content-type": "application/json"})
+    return c.http.post(
+        "/v1/decide", content=body, headers={**c.h("operator"), "content-type": "application/json"}
+    )
 
 
-@pytest.mark.parametrize("mutate,expect", [
-    (lambda b: b["features"].update(bytes=float("nan")), "body.features.bytes: Input should be a finite number"),
-    (lambda b: b["features"].update(bytes=float("inf")), "body.features.bytes: Input should be a finite number"),
-    (lambda b: b["device"].update(patch_age_days=float("-inf")), "body.device.patch_age_days: Input should be a finite"),
-    (lambda b: b["features"].update(bytes="100"), "body.features.bytes: Input should be a valid number"),
-    (lambda b: b["device"].update(managed="yes"), "body.device.managed: Input should be a valid boolean"),
-    (lambda b: b["user"].update(user_id=5), "body.user.user_id: Input should be a valid string"),
-    (lambda b: b.update(admin=True), "body.admin: unknown field"),
-    (lambda b: b["device"].update(root=True), "body.device.root: unknown field"),
-    (lambda b: b["features"].update(bogus=1.0), "features: unknown feature 'bogus'"),
-    (lambda b: b["features"].pop("duration"), "features: missing feature 'duration'"),
-    (lambda b: b["device"].update(patch_age_days=-1.0), "body.device.patch_age_days: Input should be greater"),
-    (lambda b: b["user"].update(permissions=["p"] * 65), "body.user.permissions: List should have at most 64"),
-    (lambda b: b.update(segment_id="nowhere"), "segment_id: unknown segment 'nowhere'"),
-])
+@pytest.mark.parametrize(
+    "mutate,expect",
+    [
+        (
+            lambda b: b["features"].update(bytes=float("nan")),
+            "body.features.bytes: Input should be a finite number",
+        ),
+        (
+            lambda b: b["features"].update(bytes=float("inf")),
+            "body.features.bytes: Input should be a finite number",
+        ),
+        (
+            lambda b: b["device"].update(patch_age_days=float("-inf")),
+            "body.device.patch_age_days: Input should be a finite",
+        ),
+        (lambda b: b["features"].update(bytes="100"), "body.features.bytes: Input should be a valid number"),
+        (lambda b: b["device"].update(managed="yes"), "body.device.managed: Input should be a valid boolean"),
+        (lambda b: b["user"].update(user_id=5), "body.user.user_id: Input should be a valid string"),
+        (lambda b: b.update(admin=True), "body.admin: unknown field"),
+        (lambda b: b["device"].update(root=True), "body.device.root: unknown field"),
+        (lambda b: b["features"].update(bogus=1.0), "features: unknown feature 'bogus'"),
+        (lambda b: b["features"].pop("duration"), "features: missing feature 'duration'"),
+        (
+            lambda b: b["device"].update(patch_age_days=-1.0),
+            "body.device.patch_age_days: Input should be greater",
+        ),
+        (
+            lambda b: b["user"].update(permissions=["p"] * 65),
+            "body.user.permissions: List should have at most 64",
+        ),
+        (lambda b: b.update(segment_id="nowhere"), "segment_id: unknown segment 'nowhere'"),
+    ],
+)
 def test_malformed_bodies_answer_422_with_a_clear_message(sqlite_client: Client, mutate, expect: str) -> None:  # noqa: ANN001
     body = request_body()
     mutate(body)
@@ -134,8 +157,11 @@ def test_huge_bodies_answer_413(sqlite_client: Client) -> None:
         for _ in range(300):
             yield b" " * 1000
 
-    r = sqlite_client.http.post("/v1/decide", content=chunks(),
-                                headers={**sqlite_client.h("operator"), "content-type": "application/json"})
+    r = sqlite_client.http.post(
+        "/v1/decide",
+        content=chunks(),
+        headers={**sqlite_client.h("operator"), "content-type": "application/json"},
+    )
     assert r.status_code == 413
 
 
@@ -157,7 +183,10 @@ def test_segment_override_requires_reason_applies_and_is_audited(client: Client)
     assert client.post("/v1/decide", json=request_body(100, segment="cu-cp")).json()["outcome"] == "grant"
     overrides = client.get("/v1/audit", params={"action": "segment.override"}).json()["entries"]
     assert [(e["payload"]["to"], e["payload"]["reason"]) for e in overrides] == [
-        ("isolate", "incident 42"), ("restrict", "recovering"), ("allow", "incident closed")]
+        ("isolate", "incident 42"),
+        ("restrict", "recovering"),
+        ("allow", "incident closed"),
+    ]
     policies = {s["id"]: s["policy"] for s in client.get("/v1/segments").json()}
     assert policies["cu-cp"] == "allow" and len(policies) == 12
 
@@ -175,10 +204,15 @@ def test_thresholds_update_validate_persist_and_audit(client: Client, settings) 
     assert state["current"] == {k: new[k] for k in ("gamma1", "gamma2", "tau_restrict", "tau_deny")}
     assert [h["reason"] for h in state["history"]][:2] == ["stricter", "initial thresholds of model fake-1"]
     assert state["controller"]["changes"] == 2
-    assert client.get("/v1/audit", params={"action": "thresholds.set"}).json()["entries"][-1]["payload"]["reason"] \
+    assert (
+        client.get("/v1/audit", params={"action": "thresholds.set"}).json()["entries"][-1]["payload"][
+            "reason"
+        ]
         == "stricter"
+    )
     # a restart keeps them
     from tests.service.conftest import make_client
+
     again = make_client(settings)
     assert again.get("/v1/thresholds").json()["current"]["tau_deny"] == 0.7
     again.app.state.service.db.dispose()
@@ -281,8 +315,9 @@ def test_keys_api_create_use_revoke(sqlite_client: Client) -> None:
 
 def test_per_key_rate_limit(sqlite_client: Client) -> None:
     c = sqlite_client
-    slow = c.post("/v1/keys", role="admin", json={"name": "slow", "role": "reader", "rate_per_second": 0.5,
-                                                  "burst": 2}).json()
+    slow = c.post(
+        "/v1/keys", role="admin", json={"name": "slow", "role": "reader", "rate_per_second": 0.5, "burst": 2}
+    ).json()
     h = {"Authorization": f"Bearer {slow['token']}"}
     codes = [c.http.get("/v1/segments", headers=h).status_code for _ in range(4)]
     assert codes == [200, 200, 429, 429]
@@ -309,8 +344,9 @@ def test_health_ready_metrics_headers_cors(sqlite_client: Client) -> None:
     assert "default-src 'none'" in r.headers["content-security-policy"]
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
-    pre = c.http.options("/v1/decide", headers={"Origin": "https://evil.example",
-                                                "Access-Control-Request-Method": "POST"})
+    pre = c.http.options(
+        "/v1/decide", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert "access-control-allow-origin" not in pre.headers
     assert c.http.get("/openapi.json").json()["paths"]["/v1/decide"]["post"]
 
@@ -319,8 +355,10 @@ def test_audit_chain_covers_every_change(client: Client) -> None:
     c = client
     d = c.post("/v1/decide", json=request_body(900)).json()
     c.put("/v1/segments/iot-slice", json={"action": "isolate", "reason": "botnet"})
-    c.put("/v1/thresholds", json={"gamma1": 0.4, "gamma2": 0.7, "tau_restrict": 0.6, "tau_deny": 0.85,
-                                  "reason": "tune"})
+    c.put(
+        "/v1/thresholds",
+        json={"gamma1": 0.4, "gamma2": 0.7, "tau_restrict": 0.6, "tau_deny": 0.85, "reason": "tune"},
+    )
     c.post("/v1/feedback", json={"decision_id": d["decision_id"], "verdict": "confirmed"})
     k = c.post("/v1/keys", role="admin", json={"name": "x", "role": "reader"}).json()
     c.http.delete(f"/v1/keys/{k['key_id']}", headers=c.h("admin"))

@@ -37,8 +37,9 @@ def test_keys_create_list_revoke_and_verify(home: Path, capsys: pytest.CaptureFi
     assert "entry 2 was edited" in capsys.readouterr().err
 
 
-def test_bad_environment_is_a_usage_error(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_environment_is_a_usage_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("QSEC6G_MAX_BATCH", "lots")
     assert main(["keys", "list"]) == 2
     assert "max_batch" in capsys.readouterr().err

@@ -1,5 +1,5 @@
-"""Durability and concurrency against a real server process: kill -9 mid-stream loses no acknowledged decision;
-a writer process and an audit-reader process run side by side without lost updates."""
+"""Durability and concurrency against a real server process: kill -9 mid-stream loses no acknowledged
+decision; a writer process and an audit-reader process run side by side without lost updates."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service.conftest import request_body
 from tests.service.clients import follow_audit, post_decisions
+from tests.service.conftest import request_body
 from tests.service.server import Server, create_key
 
 
@@ -27,8 +27,12 @@ def audit_state(url: str, token: str) -> tuple[dict, list[dict]]:
     verify = httpx.get(f"{url}/v1/audit/verify", headers=h, timeout=30).json()
     entries, cursor = [], 0
     while cursor is not None:
-        page = httpx.get(f"{url}/v1/audit", headers=h, timeout=30,
-                         params={"action": "decision", "limit": 500, "after_seq": cursor}).json()
+        page = httpx.get(
+            f"{url}/v1/audit",
+            headers=h,
+            timeout=30,
+            params={"action": "decision", "limit": 500, "after_seq": cursor},
+        ).json()
         entries += page["entries"]
         cursor = page["next_cursor"]
     return verify, entries

@@ -1,5 +1,6 @@
 """End-to-end dashboard test in headless Chromium (Debian's package) driven by Playwright: load /ui, see live
-updates after decisions are posted, perform an admin override, check a reader sees no controls, take a screenshot."""
+updates after decisions are posted, perform an admin override, check a reader sees no controls, take a
+screenshot."""
 
 from __future__ import annotations
 
@@ -15,12 +16,23 @@ from tests.service.conftest import request_body
 from tests.service.server import Server, create_key
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install playwright)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright not installed (pip install playwright)"
+)
 expect = sync_api.expect
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)"
+)
 
 
 @pytest.fixture
@@ -79,6 +91,9 @@ def test_dashboard_live_updates_and_admin_override(server, tmp_path: Path) -> No
         assert not reader.is_visible("#override-form")
         browser.close()
     assert problems == []
-    audit = httpx.get(f"{srv.url}/v1/audit", params={"action": "segment.override"},
-                      headers={"Authorization": f"Bearer {keys['reader']}"}).json()["entries"]
+    audit = httpx.get(
+        f"{srv.url}/v1/audit",
+        params={"action": "segment.override"},
+        headers={"Authorization": f"Bearer {keys['reader']}"},
+    ).json()["entries"]
     assert audit[0]["payload"]["reason"] == "lateral movement seen from du-pool"

@@ -31,8 +31,12 @@ def rows(n: int, segment: str | None = None, bytes_: float = 100.0) -> list[dict
     engine = FakeEngine()
     user, device = mod.UserContext("u", "employee"), mod.DeviceContext("d")
     features = {"bytes": bytes_, "packets": 1.0, "duration": 1.0}
-    return [prepare("key:t", Request("u", "employee", "d", segment, features), engine.decide(user, device, features))
-            for _ in range(n)]
+    return [
+        prepare(
+            "key:t", Request("u", "employee", "d", segment, features), engine.decide(user, device, features)
+        )
+        for _ in range(n)
+    ]
 
 
 async def record_all(log: DecisionLog, groups: list[list[dict]]) -> list:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis not installed (pip install schemathesis)")
+schemathesis = pytest.importorskip(
+    "schemathesis", reason="schemathesis not installed (pip install schemathesis)"
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
@@ -41,8 +43,13 @@ def test_no_server_errors(api_schema, fuzz_client, mode: GenerationMode) -> None
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case) -> None:  # noqa: ANN001
             response = case.call(headers=fuzz_client.h("admin"))
             statuses[response.status_code] += 1
@@ -59,6 +66,18 @@ def test_no_server_errors(api_schema, fuzz_client, mode: GenerationMode) -> None
     assert statuses[200] > 0
     if mode == GenerationMode.NEGATIVE:
         assert statuses[422] >= 50  # only operations without any parameter or body have no invalid input
-        assert all(op.split()[1] in ("/healthz", "/readyz", "/metrics", "/v1/models", "/v1/whoami", "/v1/segments",
-                                     "/v1/keys", "/v1/models/retrain", "/v1/audit/verify")
-                   for op in unsatisfiable), unsatisfiable
+        assert all(
+            op.split()[1]
+            in (
+                "/healthz",
+                "/readyz",
+                "/metrics",
+                "/v1/models",
+                "/v1/whoami",
+                "/v1/segments",
+                "/v1/keys",
+                "/v1/models/retrain",
+                "/v1/audit/verify",
+            )
+            for op in unsatisfiable
+        ), unsatisfiable

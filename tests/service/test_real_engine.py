@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-if importlib.util.find_spec("qsec6g.zerotrust") is None or \
-        importlib.util.find_spec("qsec6g.zerotrust.decision") is None:
+if (
+    importlib.util.find_spec("qsec6g.zerotrust") is None
+    or importlib.util.find_spec("qsec6g.zerotrust.decision") is None
+):
     pytest.skip("qsec6g.zerotrust.decision not on this branch yet", allow_module_level=True)
 
 from fastapi.testclient import TestClient  # noqa: E402
@@ -39,7 +41,9 @@ def test_default_engine_decides_retrains_and_reloads(tmp_path: Path) -> None:
     assert d_calm["outcome"] == "grant" and d_noisy["outcome"] in ("restrict", "deny")
     assert d_noisy["explanation"] and all("name" in e and "value" in e for e in d_noisy["explanation"])
     for d in (d_calm, d_noisy):
-        c.post("/v1/feedback", json={"decision_id": d["decision_id"], "verdict": "confirmed"}).raise_for_status()
+        c.post(
+            "/v1/feedback", json={"decision_id": d["decision_id"], "verdict": "confirmed"}
+        ).raise_for_status()
     job = c.post("/v1/models/retrain", json={"seed": 3}).json()
     for _ in range(600):
         state = c.get(f"/v1/models/retrain/{job['id']}").json()

@@ -1,4 +1,5 @@
-"""Storage on SQLite and PostgreSQL: migrations from empty, hash-chained audit and its tamper detection, keys."""
+"""Storage on SQLite and PostgreSQL: migrations from empty, hash-chained audit and its tamper detection,
+keys."""
 
 from __future__ import annotations
 
@@ -58,7 +59,9 @@ def test_chain_links_and_verifies(db: Database) -> None:
         for a, b in zip(rows, rows[1:]):
             assert b.prev_hash == a.hash
         for r in rows:  # recompute independently of verify()
-            assert r.hash == audit.entry_hash(r.seq, r.ts, r.actor, r.action, r.subject, r.payload, r.prev_hash)
+            assert r.hash == audit.entry_hash(
+                r.seq, r.ts, r.actor, r.action, r.subject, r.payload, r.prev_hash
+            )
         result = audit.verify(s)
     assert result.ok and result.entries == 5
 
@@ -102,8 +105,11 @@ def test_deleted_tail_is_detected_by_the_head(db: Database) -> None:
 
 def test_reordered_entries_are_named(db: Database) -> None:
     fill(db, 6)
-    r = tamper(db, "UPDATE audit_log SET seq = 1000 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; "
-                   "UPDATE audit_log SET seq = 4 WHERE seq = 1000")
+    r = tamper(
+        db,
+        "UPDATE audit_log SET seq = 1000 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; "
+        "UPDATE audit_log SET seq = 4 WHERE seq = 1000",
+    )
     assert (r.ok, r.problem, r.seq) == (False, "reordered", 3)
     assert "follows entry 4" in r.message
 

@@ -4,15 +4,15 @@ Load generator: ``wrk`` (Debian package ``wrk``, 4.x) driving ``POST /v1/decide`
 
 - *sustained*: a fixed schedule of ``RATE`` decisions/s (per-connection send times computed in Lua from a
   monotonic clock, so the offered rate does not sag when responses slow down) for 60 s (``--quick``: 10 s);
-  reports achieved rate, p50 / p95 / p99 latency, errors (socket errors + non-2xx), and the server's RSS at the
-  start and end of the run.
+  reports achieved rate, p50 / p95 / p99 latency, errors (socket errors + non-2xx), and the server's RSS at
+  the start and end of the run.
 - *saturation*: closed loop, no delay, 16 connections, 10 s (``--quick``: 5 s): the highest throughput.
 
 Latency is wrk's: from sending a request to reading its response (service time; wrk 4 does not correct for
 coordinated omission, which the fixed schedule keeps small while the server keeps up). Every acknowledged
-decision is committed to the database with its audit entry before the response is sent. The server is
-``qsec6g serve`` (one uvicorn process, default engine, SQLite in WAL mode under a temporary QSEC6G_HOME).
-Target (issue #5): 1,000 decisions/s with p99 <= 10 ms and zero errors on 2 cores.
+decision is committed to the database with its audit entry before the response is sent. The server is ``qsec6g
+serve`` (one uvicorn process, default engine, SQLite in WAL mode under a temporary QSEC6G_HOME). Target (issue
+#5): 1,000 decisions/s with p99 <= 10 ms and zero errors on 2 cores.
 """
 
 from __future__ import annotations
@@ -99,11 +99,22 @@ def cpu_seconds(pid: int) -> float:
 
 def run_wrk(url: str, script: Path, seconds: int, connections: int, timeout_s: int = 2) -> dict[str, Any]:
     """Run wrk (one thread: the other core serves) and parse the JSON line its Lua ``done`` writes."""
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout_s}s", "-s", str(script), url]
+    cmd = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        f"--timeout={timeout_s}s",
+        "-s",
+        str(script),
+        url,
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     m = re.search(r"QSEC6G_RESULT (\{.*\})", proc.stdout)
     if proc.returncode != 0 or m is None:
-        raise RuntimeError(f"wrk failed (exit {proc.returncode}): {proc.stderr.strip() or proc.stdout[-500:]}")
+        raise RuntimeError(
+            f"wrk failed (exit {proc.returncode}): {proc.stderr.strip() or proc.stdout[-500:]}"
+        )
     result = json.loads(m.group(1))
     result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
     result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
@@ -111,8 +122,11 @@ def run_wrk(url: str, script: Path, seconds: int, connections: int, timeout_s: i
 
 
 def write_script(path: Path, body: dict, token: str, interval_ms: float) -> Path:
-    lua = (LUA.replace("BODY", json.dumps(json.dumps(body))).replace("TOKEN", json.dumps(token))
-           .replace("INTERVAL_MS", repr(float(interval_ms))))
+    lua = (
+        LUA.replace("BODY", json.dumps(json.dumps(body)))
+        .replace("TOKEN", json.dumps(token))
+        .replace("INTERVAL_MS", repr(float(interval_ms)))
+    )
     path.write_text(lua)
     return path
 
@@ -120,11 +134,15 @@ def write_script(path: Path, body: dict, token: str, interval_ms: float) -> Path
 class ServerProcess:
     """``qsec6g serve`` (or another command) on a free loopback port, under a temporary QSEC6G_HOME."""
 
-    def __init__(self, home: Path, command: list[str] | None = None, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, home: Path, command: list[str] | None = None, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = (command or [sys.executable, "-m", "qsec6g", "serve", "--log-level", "warning"]) + [
-            "--port", str(self.port)]
+            "--port",
+            str(self.port),
+        ]
         env = {**os.environ, "QSEC6G_HOME": str(home), **(extra_env or {})}
         env.pop("QSEC6G_DATABASE_URL", None)
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -151,7 +169,8 @@ class ServerProcess:
 
 
 def create_operator_key(home: Path) -> str:
-    """An operator key with a rate limit far above the offered load (the bench measures the service, not 429s)."""
+    """An operator key with a rate limit far above the offered load (the bench measures the service, not
+    429s)."""
     from qsec6g.service import auth  # noqa: PLC0415
     from qsec6g.service.db import Database  # noqa: PLC0415
     from qsec6g.service.settings import ServiceSettings  # noqa: PLC0415
@@ -167,15 +186,27 @@ def create_operator_key(home: Path) -> str:
 
 def sample_body(feature_names: list[str]) -> dict:
     """A fixed, plausible request (all features 1.0 would be unrealistic for log-scaled counts)."""
-    typical = {"n_flows": 200.0, "n_packets": 1600.0, "n_bytes": 960000.0, "n_dest_ip": 30.0, "n_dest_ports": 10.0,
-               "dir_ratio_bytes": 0.4, "avg_duration": 2.0, "avg_ttl": 90.0}
-    return {"user": {"user_id": "bench-user", "role": "employee", "permissions": ["ran.read"]},
-            "device": {"device_id": "ue-bench", "managed": True, "patch_age_days": 7.0, "known_location": True},
-            "features": {n: typical.get(n, 1.0) for n in feature_names}, "segment_id": "mec-apps"}
+    typical = {
+        "n_flows": 200.0,
+        "n_packets": 1600.0,
+        "n_bytes": 960000.0,
+        "n_dest_ip": 30.0,
+        "n_dest_ports": 10.0,
+        "dir_ratio_bytes": 0.4,
+        "avg_duration": 2.0,
+        "avg_ttl": 90.0,
+    }
+    return {
+        "user": {"user_id": "bench-user", "role": "employee", "permissions": ["ran.read"]},
+        "device": {"device_id": "ue-bench", "managed": True, "patch_age_days": 7.0, "known_location": True},
+        "features": {n: typical.get(n, 1.0) for n in feature_names},
+        "segment_id": "mec-apps",
+    }
 
 
-def measure(quick: bool, command: list[str] | None = None, extra_env: dict[str, str] | None = None
-            ) -> dict[str, Any]:
+def measure(
+    quick: bool, command: list[str] | None = None, extra_env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Start a server, run the sustained and the saturation phases, return the raw figures."""
     if shutil.which("wrk") is None:
         raise RuntimeError("the service bench needs wrk (apt-get install -y wrk)")
@@ -193,7 +224,9 @@ def measure(quick: bool, command: list[str] | None = None, extra_env: dict[str, 
             warm = write_script(home / "warm.lua", body, token, 0.0)
             run_wrk(url, warm, 2, 4)  # warm-up (not reported)
             rss_start, cpu_start = rss_bytes(server.proc.pid), cpu_seconds(server.proc.pid)
-            paced = write_script(home / "paced.lua", body, token, 1000.0 / RATE)  # one wrk thread: one schedule
+            paced = write_script(
+                home / "paced.lua", body, token, 1000.0 / RATE
+            )  # one wrk thread: one schedule
             sustained = run_wrk(url, paced, sustained_s, CONNECTIONS)
             rss_end, cpu_end = rss_bytes(server.proc.pid), cpu_seconds(server.proc.pid)
             sustained["cpu_ms_per_request"] = 1e3 * (cpu_end - cpu_start) / max(sustained["requests"], 1)
@@ -202,8 +235,15 @@ def measure(quick: bool, command: list[str] | None = None, extra_env: dict[str, 
             stored = httpx.get(f"{server.url}/v1/audit/verify", headers=headers, timeout=120).json()
         finally:
             server.stop()
-    return {"sustained": sustained, "saturation": saturation, "rss_start": rss_start, "rss_end": rss_end,
-            "sustained_s": sustained_s, "saturation_s": saturation_s, "audit": stored}
+    return {
+        "sustained": sustained,
+        "saturation": saturation,
+        "rss_start": rss_start,
+        "rss_end": rss_end,
+        "sustained_s": sustained_s,
+        "saturation_s": saturation_s,
+        "audit": stored,
+    }
 
 
 def run(quick: bool, seed: int) -> list[Record]:
@@ -215,23 +255,55 @@ def run(quick: bool, seed: int) -> list[Record]:
     m = measure(quick)
     sus, sat = m["sustained"], m["saturation"]
     case = f"decide@{RATE}/s x {m['sustained_s']}s"
-    extra = {"load_generator": "wrk 4 (Lua, paced by CLOCK_MONOTONIC)", "connections": CONNECTIONS,
-             "server": "qsec6g serve (1 uvicorn process, SQLite WAL)", "audit_ok": m["audit"]["ok"],
-             "audit_entries": m["audit"]["entries"]}
+    extra = {
+        "load_generator": "wrk 4 (Lua, paced by CLOCK_MONOTONIC)",
+        "connections": CONNECTIONS,
+        "server": "qsec6g serve (1 uvicorn process, SQLite WAL)",
+        "audit_ok": m["audit"]["ok"],
+        "audit_entries": m["audit"]["entries"],
+    }
     recs = [
         Record("service", case, "achieved rate", sus["rate"], "decisions/s", extra=extra),
         Record("service", case, "latency p50", sus["p50_us"] / 1e3, "ms"),
         Record("service", case, "latency p95", sus["p95_us"] / 1e3, "ms"),
-        Record("service", case, "latency p99", sus["p99_us"] / 1e3, "ms", peer="target 10 ms",
-               ratio=10.0 / max(sus["p99_us"] / 1e3, 1e-9)),
-        Record("service", case, "errors", float(sus["errors"]), "requests", extra={"requests": sus["requests"]}),
-        Record("service", case, "server CPU per decision", sus["cpu_ms_per_request"], "ms",
-               extra={"note": "user+system CPU of the server process / decisions served; capacity of one core "
-                              "is about 1000 / this value decisions/s"}),
+        Record(
+            "service",
+            case,
+            "latency p99",
+            sus["p99_us"] / 1e3,
+            "ms",
+            peer="target 10 ms",
+            ratio=10.0 / max(sus["p99_us"] / 1e3, 1e-9),
+        ),
+        Record(
+            "service", case, "errors", float(sus["errors"]), "requests", extra={"requests": sus["requests"]}
+        ),
+        Record(
+            "service",
+            case,
+            "server CPU per decision",
+            sus["cpu_ms_per_request"],
+            "ms",
+            extra={
+                "note": "user+system CPU of the server process / decisions served; capacity of one core "
+                "is about 1000 / this value decisions/s"
+            },
+        ),
         Record("service", case, "server RSS at start", m["rss_start"] / 2**20, "MiB"),
         Record("service", case, "server RSS at end", m["rss_end"] / 2**20, "MiB"),
-        Record("service", f"decide saturation x {m['saturation_s']}s", "throughput", sat["rate"], "decisions/s",
-               peer=f"target {RATE}/s", ratio=sat["rate"] / RATE,
-               extra={"connections": SATURATION_CONNECTIONS, "errors": sat["errors"], "p99_ms": sat["p99_us"] / 1e3}),
+        Record(
+            "service",
+            f"decide saturation x {m['saturation_s']}s",
+            "throughput",
+            sat["rate"],
+            "decisions/s",
+            peer=f"target {RATE}/s",
+            ratio=sat["rate"] / RATE,
+            extra={
+                "connections": SATURATION_CONNECTIONS,
+                "errors": sat["errors"],
+                "p99_ms": sat["p99_us"] / 1e3,
+            },
+        ),
     ]
     return recs

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-app = typer.Typer(help="Manage API keys of the zero-trust service (stored only as salted hashes).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Manage API keys of the zero-trust service (stored only as salted hashes).", no_args_is_help=True
+)
 
 
 def _database():  # noqa: ANN202
@@ -29,7 +30,9 @@ def _actor() -> str:
 def create(
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")],
     role: Annotated[str, typer.Option("--role", help="reader, operator or admin.")] = "reader",
-    rate: Annotated[Optional[float], typer.Option("--rate", help="Requests per second (default: service's).")] = None,
+    rate: Annotated[
+        Optional[float], typer.Option("--rate", help="Requests per second (default: service's).")
+    ] = None,
     burst: Annotated[Optional[int], typer.Option("--burst", help="Token-bucket capacity.")] = None,
 ) -> None:
     """Create a key and print it once (only its salted hash is stored)."""
@@ -43,7 +46,9 @@ def create(
 
 
 @app.command("revoke")
-def revoke(key_id: Annotated[str, typer.Argument(help="The key id (second part of qs6_<id>_<secret>).")]) -> None:
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id (second part of qs6_<id>_<secret>).")],
+) -> None:
     """Revoke a key (kept, marked revoked, audited)."""
     from qsec6g.cli.console import out  # noqa: PLC0415
     from qsec6g.service import auth  # noqa: PLC0415

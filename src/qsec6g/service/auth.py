@@ -1,12 +1,12 @@
 """API keys, roles and per-key rate limits.
 
-A key looks like ``qs6_<key_id>_<secret>``: ``key_id`` (12 hex characters) is public and used for lookup; the
-secret has 256 bits of entropy. Only ``HMAC-SHA256(salt, secret)`` with a random per-key 128-bit salt is stored —
-a slow KDF adds nothing for random 256-bit secrets and would cost milliseconds per request. Digests are compared
-with :func:`hmac.compare_digest` (constant time).
+A key looks like ``qs6_<key_id>_<secret>``: ``key_id`` (12 hex characters) is public and used for lookup;
+the secret has 256 bits of entropy. Only ``HMAC-SHA256(salt, secret)`` with a random per-key 128-bit salt
+is stored — a slow KDF adds nothing for random 256-bit secrets and would cost milliseconds per request.
+Digests are compared with :func:`hmac.compare_digest` (constant time).
 
-Roles are ordered: ``reader`` (GET) < ``operator`` (decide, flows, feedback) < ``admin`` (thresholds, segments,
-overrides, models, keys). A key may do what its role and every lower role may do.
+Roles are ordered: ``reader`` (GET) < ``operator`` (decide, flows, feedback) < ``admin`` (thresholds,
+segments, overrides, models, keys). A key may do what its role and every lower role may do.
 """
 
 from __future__ import annotations
@@ -71,9 +71,16 @@ class CreatedKey:
     name: str
 
 
-def create_key(session: Session, name: str, role: str, actor: str, rate_per_second: float | None = None,
-               burst: int | None = None) -> CreatedKey:
-    """Create a key (stored as salted hash) and audit it in the same transaction; the token is returned once."""
+def create_key(
+    session: Session,
+    name: str,
+    role: str,
+    actor: str,
+    rate_per_second: float | None = None,
+    burst: int | None = None,
+) -> CreatedKey:
+    """Create a key (stored as salted hash) and audit it in the same transaction; the token is returned
+    once."""
     if role not in ROLES:
         raise UserInputError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
     if not name or len(name) > 128:
@@ -83,11 +90,25 @@ def create_key(session: Session, name: str, role: str, actor: str, rate_per_seco
     if burst is not None and burst <= 0:
         raise UserInputError("burst must be a positive integer")
     key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_hex(16)
-    session.add(ApiKey(key_id=key_id, name=name, role=role, salt=salt, digest=_digest(salt, secret),
-                       rate_per_second=rate_per_second, burst=burst, created_at=utc_now()))
-    audit.append(session, actor, "key.create", f"key:{key_id}",
-                 {"key_id": key_id, "name": name, "role": role, "rate_per_second": rate_per_second,
-                  "burst": burst})
+    session.add(
+        ApiKey(
+            key_id=key_id,
+            name=name,
+            role=role,
+            salt=salt,
+            digest=_digest(salt, secret),
+            rate_per_second=rate_per_second,
+            burst=burst,
+            created_at=utc_now(),
+        )
+    )
+    audit.append(
+        session,
+        actor,
+        "key.create",
+        f"key:{key_id}",
+        {"key_id": key_id, "name": name, "role": role, "rate_per_second": rate_per_second, "burst": burst},
+    )
     return CreatedKey(key_id, f"{PREFIX}_{key_id}_{secret}", role, name)  # type: ignore[arg-type]
 
 
@@ -107,8 +128,8 @@ def list_keys(session: Session) -> list[ApiKey]:
 
 
 class KeyStore:
-    """Authenticates tokens against the database, caching key rows for ``ttl`` seconds (so a revocation made by
-    another process, e.g. ``qsec6g keys revoke``, takes effect within ``ttl``)."""
+    """Authenticates tokens against the database, caching key rows for ``ttl`` seconds (so a revocation
+    made by another process, e.g. ``qsec6g keys revoke``, takes effect within ``ttl``)."""
 
     def __init__(self, ttl: float = 2.0) -> None:
         self.ttl = ttl
@@ -150,7 +171,8 @@ class KeyStore:
 
 
 class RateLimiter:
-    """Per-key token buckets: ``rate`` tokens per second refill up to ``burst``; one request takes one token."""
+    """Per-key token buckets: ``rate`` tokens per second refill up to ``burst``; one request takes one
+    token."""
 
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, burst

@@ -1,10 +1,10 @@
 """Database access: engine construction (SQLite in WAL mode or PostgreSQL), Alembic migrations run on startup,
 and read / write session scopes.
 
-Writers are serialised: on SQLite every write transaction starts with ``BEGIN IMMEDIATE`` (and, within one process,
-behind a lock so that threads queue in order instead of spinning in SQLite's busy handler); on PostgreSQL the audit
-appender locks the single ``audit_head`` row. A write scope commits before it returns, so whatever the API
-acknowledges is durable.
+Writers are serialised: on SQLite every write transaction starts with ``BEGIN IMMEDIATE`` (and, within one
+process, behind a lock so that threads queue in order instead of spinning in SQLite's busy handler); on
+PostgreSQL the audit appender locks the single ``audit_head`` row. A write scope commits before it returns, so
+whatever the API acknowledges is durable.
 """
 
 from __future__ import annotations
@@ -58,11 +58,14 @@ class Database:
             self.reader_engine = _sqlite_engine(url, sqlite_synchronous, immediate=False)
             self.writer_engine = _sqlite_engine(url, sqlite_synchronous, immediate=True)
         elif url.startswith("postgresql"):
-            self.reader_engine = self.writer_engine = create_engine(url, pool_size=10, max_overflow=20,
-                                                                    pool_pre_ping=True)
+            self.reader_engine = self.writer_engine = create_engine(
+                url, pool_size=10, max_overflow=20, pool_pre_ping=True
+            )
         else:
-            raise ConfigError(f"QSEC6G_DATABASE_URL: unsupported database '{url.split(':', 1)[0]}' "
-                              "(use sqlite:///PATH or postgresql+psycopg://...)")
+            raise ConfigError(
+                f"QSEC6G_DATABASE_URL: unsupported database '{url.split(':', 1)[0]}' "
+                "(use sqlite:///PATH or postgresql+psycopg://...)"
+            )
         self._read = sessionmaker(self.reader_engine, expire_on_commit=False)
         self._write = sessionmaker(self.writer_engine, expire_on_commit=False)
         self._write_lock = threading.Lock() if self.is_sqlite else None

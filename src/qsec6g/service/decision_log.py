@@ -1,13 +1,13 @@
 """Durable decision log with group commit.
 
-Each request hands its decisions to :meth:`DecisionLog.record` and waits. A single writer takes everything queued
-so far and stores it in ONE transaction — decision rows, their audit entries and the segment policies read in the
-same transaction — then answers every waiting request. A request is acknowledged only after the commit that holds
-its decisions, so nothing acknowledged can be lost; under load many requests share one commit, which is what lets
-one process sustain thousands of audited decisions per second.
+Each request hands its decisions to :meth:`DecisionLog.record` and waits. A single writer takes everything
+queued so far and stores it in ONE transaction — decision rows, their audit entries and the segment policies
+read in the same transaction — then answers every waiting request. A request is acknowledged only after the
+commit that holds its decisions, so nothing acknowledged can be lost; under load many requests share one
+commit, which is what lets one process sustain thousands of audited decisions per second.
 
-A request whose segment is unknown fails alone (422); if a whole group transaction fails, each request is retried
-in a transaction of its own so that one bad request cannot fail the others.
+A request whose segment is unknown fails alone (422); if a whole group transaction fails, each request is
+retried in a transaction of its own so that one bad request cannot fail the others.
 """
 
 from __future__ import annotations
@@ -27,9 +27,22 @@ from qsec6g.service.db import Database
 from qsec6g.service.models import DecisionRow, Segment, utc_now
 
 SEVERITY = {"grant": 0, "restrict": 1, "deny": 2}
-SEGMENT_FLOOR = {"allow": "grant", "restrict": "restrict", "isolate": "deny"}  # segment policy -> least outcome
-AUDITED = ("id", "user_id", "device_id", "segment_id", "segment_policy", "outcome", "engine_outcome", "risk",
-           "anomaly_score", "risk_class", "model_version", "thresholds")
+# segment policy -> least outcome
+SEGMENT_FLOOR = {"allow": "grant", "restrict": "restrict", "isolate": "deny"}
+AUDITED = (
+    "id",
+    "user_id",
+    "device_id",
+    "segment_id",
+    "segment_policy",
+    "outcome",
+    "engine_outcome",
+    "risk",
+    "anomaly_score",
+    "risk_class",
+    "model_version",
+    "thresholds",
+)
 JSON_COLUMNS = ("thresholds", "explanation", "features")
 _POLICIES = select(Segment.id, Segment.policy)  # small table: read whole, no IN list to compile
 _INSERT_DECISIONS = insert(DecisionRow.__table__)
@@ -52,13 +65,24 @@ class Request:
 
 def prepare(actor: str, req: Request, decision: Any) -> dict[str, Any]:
     """A decision row before the segment policy is applied (``outcome`` is still the engine's)."""
-    return {"id": uuid.uuid4().hex, "actor": actor, "user_id": req.user_id, "user_role": req.user_role,
-            "device_id": req.device_id, "segment_id": req.segment_id, "segment_policy": None,
-            "outcome": decision.outcome, "engine_outcome": decision.outcome, "risk": float(decision.risk),
-            "anomaly_score": float(decision.anomaly_score), "risk_class": decision.risk_class,
-            "thresholds": thresholds_dict(decision.thresholds),
-            "explanation": [{"name": c.name, "value": float(c.value)} for c in decision.explanation],
-            "features": req.features, "model_version": decision.model_version}
+    return {
+        "id": uuid.uuid4().hex,
+        "actor": actor,
+        "user_id": req.user_id,
+        "user_role": req.user_role,
+        "device_id": req.device_id,
+        "segment_id": req.segment_id,
+        "segment_policy": None,
+        "outcome": decision.outcome,
+        "engine_outcome": decision.outcome,
+        "risk": float(decision.risk),
+        "anomaly_score": float(decision.anomaly_score),
+        "risk_class": decision.risk_class,
+        "thresholds": thresholds_dict(decision.thresholds),
+        "explanation": [{"name": c.name, "value": float(c.value)} for c in decision.explanation],
+        "features": req.features,
+        "model_version": decision.model_version,
+    }
 
 
 class DecisionLog:
@@ -69,8 +93,8 @@ class DecisionLog:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="decision-log")
 
     async def record(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Store ``rows`` (from :func:`prepare`) durably; return them with the final outcome, segment policy and
-        timestamp. Raises UserInputError for an unknown segment."""
+        """Store ``rows`` (from :func:`prepare`) durably; return them with the final outcome, segment policy
+        and timestamp. Raises UserInputError for an unknown segment."""
         future = asyncio.get_running_loop().create_future()
         self._pending.append((rows, future))
         if not self._draining:
@@ -107,10 +131,14 @@ class DecisionLog:
     def _write_groups(self, groups: list[list[dict]]) -> list[list[dict] | BaseException]:
         results: list[list[dict] | BaseException] = []
         with self.db.transaction() as conn:
-            policies = dict(conn.execute(_POLICIES).all()) if any(r["segment_id"] for g in groups for r in g) else {}
+            policies = (
+                dict(conn.execute(_POLICIES).all()) if any(r["segment_id"] for g in groups for r in g) else {}
+            )
             stored: list[dict] = []
             for group in groups:
-                unknown = [r["segment_id"] for r in group if r["segment_id"] and r["segment_id"] not in policies]
+                unknown = [
+                    r["segment_id"] for r in group if r["segment_id"] and r["segment_id"] not in policies
+                ]
                 if unknown:
                     results.append(UserInputError(f"segment_id: unknown segment '{unknown[0]}'"))
                     continue
@@ -118,15 +146,22 @@ class DecisionLog:
                     r["ts"] = utc_now()
                     if r["segment_id"]:
                         r["segment_policy"] = policies[r["segment_id"]]
-                        r["outcome"] = max(r["engine_outcome"], SEGMENT_FLOOR[r["segment_policy"]],
-                                           key=SEVERITY.__getitem__)
+                        r["outcome"] = max(
+                            r["engine_outcome"], SEGMENT_FLOOR[r["segment_policy"]], key=SEVERITY.__getitem__
+                        )
                 stored += group
                 results.append(group)
             if stored:
-                conn.execute(_INSERT_DECISIONS,
-                             [{**r, **{k: json.dumps(r[k]) for k in JSON_COLUMNS}} for r in stored])
-                audit.append_many(conn, [(r["actor"], "decision", f"decision:{r['id']}", {k: r[k] for k in AUDITED})
-                                         for r in stored])
+                conn.execute(
+                    _INSERT_DECISIONS, [{**r, **{k: json.dumps(r[k]) for k in JSON_COLUMNS}} for r in stored]
+                )
+                audit.append_many(
+                    conn,
+                    [
+                        (r["actor"], "decision", f"decision:{r['id']}", {k: r[k] for k in AUDITED})
+                        for r in stored
+                    ],
+                )
         return results
 
     def close(self) -> None:

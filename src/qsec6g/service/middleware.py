@@ -18,13 +18,19 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     raw = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": raw})
 
 
 class BodySizeLimit:
-    """Answer 413 when a request body exceeds ``max_bytes`` (by Content-Length or by counting a streamed body).
+    """Answer 413 when a request body exceeds ``max_bytes`` (by Content-Length or by counting a streamed
+    body).
 
     Bodies up to the limit are buffered and replayed to the app, so the app never sees a partial body.
     """
@@ -72,12 +78,17 @@ class BodySizeLimit:
 
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-UI_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-          "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+UI_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 # FastAPI's Swagger UI / ReDoc pages load their assets from jsDelivr and start with an inline script.
-DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-            "connect-src 'self'; frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
 
 
 class SecurityHeaders:
@@ -92,10 +103,15 @@ class SecurityHeaders:
             return
         path = scope.get("path", "")
         csp = UI_CSP if path.startswith("/ui") else DOCS_CSP if path in ("/docs", "/redoc") else API_CSP
-        extra = [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
-                 (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
-                 (b"cross-origin-opener-policy", b"same-origin"), (b"cache-control", b"no-store"),
-                 (b"permissions-policy", b"camera=(), microphone=(), geolocation=()")]
+        extra = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+            (b"cache-control", b"no-store"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        ]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,5 +1,5 @@
-"""SQLAlchemy 2 table mappings. Timestamps are ISO-8601 UTC strings (``2026-01-01T00:00:00.000000Z``) so they
-sort lexically, survive every backend unchanged and hash identically in the audit chain."""
+"""SQLAlchemy 2 table mappings. Timestamps are ISO-8601 UTC strings (``2026-01-01T00:00:00.000000Z``) so
+they sort lexically, survive every backend unchanged and hash identically in the audit chain."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ class Base(DeclarativeBase):
 
 
 class AuditEntry(Base):
-    """One entry of the append-only audit trail; ``hash`` = SHA-256 over the canonical JSON of the other fields."""
+    """One entry of the append-only audit trail; ``hash`` = SHA-256 over the canonical JSON of the other
+    fields."""
 
     __tablename__ = "audit_log"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -33,8 +34,8 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """Single row (id = 1) holding the last sequence number and hash: the lock appenders serialise on, and the
-    witness that detects a truncated tail."""
+    """Single row (id = 1) holding the last sequence number and hash: the lock appenders serialise on, and
+    the witness that detects a truncated tail."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -74,9 +75,9 @@ class DecisionRow(Base):
     risk: Mapped[float] = mapped_column(Float)
     anomaly_score: Mapped[float] = mapped_column(Float)
     risk_class: Mapped[str] = mapped_column(String(16))
-    thresholds: Mapped[str] = mapped_column(Text)   # JSON
+    thresholds: Mapped[str] = mapped_column(Text)  # JSON
     explanation: Mapped[str] = mapped_column(Text)  # JSON list of {name, value}
-    features: Mapped[str] = mapped_column(Text)     # JSON {name: value}
+    features: Mapped[str] = mapped_column(Text)  # JSON {name: value}
     model_version: Mapped[str] = mapped_column(String(64))
 
 
@@ -119,7 +120,8 @@ class Feedback(Base):
 
 
 class ModelVersion(Base):
-    """A registered model: version, hash of its training data, metrics, artifact digest, whether it is active."""
+    """A registered model: version, hash of its training data, metrics, artifact digest, whether it is
+    active."""
 
     __tablename__ = "model_versions"
     version: Mapped[str] = mapped_column(String(64), primary_key=True)

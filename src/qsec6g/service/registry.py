@@ -97,8 +97,9 @@ class ModelRegistry:
             n = len(s.scalars(select(ModelVersion.version)).all())
         return f"v{n + 1}"
 
-    def register(self, engine: Any, data_digest: str, metrics: dict[str, Any], actor: str,
-                 version: str | None = None) -> str:
+    def register(
+        self, engine: Any, data_digest: str, metrics: dict[str, Any], actor: str, version: str | None = None
+    ) -> str:
         """Save ``engine`` under a new version (its ``model_version`` is set to it) and record it, audited."""
         version = version or self.next_version()
         engine.model_version = version
@@ -111,11 +112,23 @@ class ModelRegistry:
         digest = file_sha256(path)
         metrics_json = json.dumps(metrics, sort_keys=True, allow_nan=False)
         with self.db.write() as s:
-            s.add(ModelVersion(version=version, created_at=utc_now(), data_hash=data_digest,
-                               artifact_sha256=digest, metrics=metrics_json, active=False))
-            audit.append(s, actor, "model.register", f"model:{version}",
-                         {"version": version, "data_hash": data_digest, "artifact_sha256": digest,
-                          "metrics": metrics})
+            s.add(
+                ModelVersion(
+                    version=version,
+                    created_at=utc_now(),
+                    data_hash=data_digest,
+                    artifact_sha256=digest,
+                    metrics=metrics_json,
+                    active=False,
+                )
+            )
+            audit.append(
+                s,
+                actor,
+                "model.register",
+                f"model:{version}",
+                {"version": version, "data_hash": data_digest, "artifact_sha256": digest, "metrics": metrics},
+            )
         return version
 
     def load(self, version: str) -> Any:
@@ -140,8 +153,9 @@ class ModelRegistry:
                 raise UserInputError(f"no registered model '{version}'")
             s.execute(update(ModelVersion).values(active=False))
             s.execute(update(ModelVersion).where(ModelVersion.version == version).values(active=True))
-            audit.append(s, actor, "model.activate", f"model:{version}",
-                         {"version": version, "thresholds": thresholds})
+            audit.append(
+                s, actor, "model.activate", f"model:{version}", {"version": version, "thresholds": thresholds}
+            )
 
     def active_version(self) -> str | None:
         with self.db.read() as s:

@@ -37,9 +37,12 @@ class DecideRequest(Strict):
 
     user: UserIn
     device: DeviceIn
-    features: dict[Name, float] = Field(max_length=MAX_FEATURES,
-                                        description="flow features by name (see GET /v1/model for the names)")
-    segment_id: Name | None = Field(None, description="micro-segment the request targets (its policy applies)")
+    features: dict[Name, float] = Field(
+        max_length=MAX_FEATURES, description="flow features by name (see GET /v1/model for the names)"
+    )
+    segment_id: Name | None = Field(
+        None, description="micro-segment the request targets (its policy applies)"
+    )
 
 
 class FlowsRequest(Strict):
@@ -176,7 +179,9 @@ class AuditEntryOut(BaseModel):
 
 class AuditPage(BaseModel):
     entries: list[AuditEntryOut]
-    next_cursor: int | None = Field(description="pass as after_seq (asc) or before_seq (desc) for the next page")
+    next_cursor: int | None = Field(
+        description="pass as after_seq (asc) or before_seq (desc) for the next page"
+    )
 
 
 class VerifyOut(BaseModel):

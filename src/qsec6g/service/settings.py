@@ -17,8 +17,18 @@ from pydantic import Field
 from qsec6g.config import StrictModel, validate_config
 
 DEFAULT_SEGMENTS: tuple[str, ...] = (
-    "ru-cell-a", "ru-cell-b", "du-pool", "cu-cp", "cu-up", "near-rt-ric", "non-rt-ric", "smo-oam",
-    "core-amf", "core-upf", "mec-apps", "iot-slice",
+    "ru-cell-a",
+    "ru-cell-b",
+    "du-pool",
+    "cu-cp",
+    "cu-up",
+    "near-rt-ric",
+    "non-rt-ric",
+    "smo-oam",
+    "core-amf",
+    "core-upf",
+    "mec-apps",
+    "iot-slice",
 )
 
 
@@ -33,8 +43,11 @@ class ServiceSettings(StrictModel):
     rate_burst: int = Field(4_000, gt=0, description="default per-key token-bucket capacity")
     cors_origins: list[str] = Field(default_factory=list, description="CORS is off unless origins are listed")
     segments: list[str] = Field(default_factory=lambda: list(DEFAULT_SEGMENTS))
-    sqlite_synchronous: str = Field("NORMAL", pattern="^(NORMAL|FULL)$",
-                                    description="NORMAL survives a process crash; FULL also a power cut")
+    sqlite_synchronous: str = Field(
+        "NORMAL",
+        pattern="^(NORMAL|FULL)$",
+        description="NORMAL survives a process crash; FULL also a power cut",
+    )
 
     @property
     def url(self) -> str:
@@ -49,13 +62,20 @@ class ServiceSettings(StrictModel):
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> ServiceSettings:
         """Build settings from ``QSEC6G_*`` variables (``QSEC6G_HOME``, ``QSEC6G_DATABASE_URL``,
         ``QSEC6G_MAX_BODY_BYTES``, ``QSEC6G_MAX_BATCH``, ``QSEC6G_RATE_PER_SECOND``, ``QSEC6G_RATE_BURST``,
-        ``QSEC6G_CORS_ORIGINS`` (comma separated), ``QSEC6G_SQLITE_SYNCHRONOUS``); raise ConfigError naming a bad one."""
+        ``QSEC6G_CORS_ORIGINS`` (comma separated), ``QSEC6G_SQLITE_SYNCHRONOUS``); raise ConfigError naming a
+        bad one."""
         env = os.environ if environ is None else environ
         data: dict[str, object] = {}
         if env.get("QSEC6G_HOME"):
             data["home"] = Path(env["QSEC6G_HOME"]).expanduser()
-        for name in ("database_url", "max_body_bytes", "max_batch", "rate_per_second", "rate_burst",
-                     "sqlite_synchronous"):
+        for name in (
+            "database_url",
+            "max_body_bytes",
+            "max_batch",
+            "rate_per_second",
+            "rate_burst",
+            "sqlite_synchronous",
+        ):
             value = env.get(f"QSEC6G_{name.upper()}")
             if value:
                 data[name] = value

@@ -1,4 +1,5 @@
-"""Alembic environment: always run programmatically by :func:`qsec6g.service.db.upgrade` on a live connection."""
+"""Alembic environment: always run programmatically by :func:`qsec6g.service.db.upgrade` on a live
+connection."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Initial schema: audit trail, API keys, decisions, segments, thresholds, feedback, models, retrain jobs.
 
-Revision ID: 0001
-Revises:
+Revision ID: 0001 Revises:
 """
 
 import sqlalchemy as sa
@@ -118,6 +117,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("retrain_jobs", "model_versions", "feedback", "threshold_history", "segments", "decisions",
-                  "api_keys", "audit_head", "audit_log"):
+    for table in (
+        "retrain_jobs",
+        "model_versions",
+        "feedback",
+        "threshold_history",
+        "segments",
+        "decisions",
+        "api_keys",
+        "audit_head",
+        "audit_log",
+    ):
         op.drop_table(table)
