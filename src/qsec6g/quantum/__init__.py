@@ -1,0 +1,1 @@
+"""Quantum kernel: batched simulation shared by the domain parts (see docs/architecture.md)."""
