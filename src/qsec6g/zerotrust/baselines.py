@@ -79,7 +79,7 @@ class AutoencoderDetector(_UnsupervisedDetector):
         from sklearn.neural_network import MLPRegressor
 
         b = max(1, min(self.bottleneck, Z.shape[1] - 1)) if Z.shape[1] > 1 else 1
-        self.ae_ = MLPRegressor((self.hidden, b, self.hidden), max_iter=self.max_iter, random_state=self.random_state)
+        self.ae_ = MLPRegressor(hidden_layer_sizes=(self.hidden, b, self.hidden), max_iter=self.max_iter, random_state=self.random_state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.ae_.fit(Z, Z)

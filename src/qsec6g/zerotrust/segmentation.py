@@ -41,8 +41,13 @@ class SegmentMap:
             self.set_policy(n, p)
 
     @classmethod
-    def grid(cls, rows: int, cols: int, seed: SeedLike = 0, essential_fraction: float = 0.2) -> SegmentMap:
-        """An (r, c) grid of segments ``"r{i}c{j}"`` with 1–10 assets each and random essential edges."""
+    def grid(cls, rows: int, cols: int, seed: SeedLike = 0, essential_fraction: float = 0.3) -> SegmentMap:
+        """An (r, c) grid of segments ``"r{i}c{j}"`` with 1–10 assets each.
+
+        Legitimate traffic per edge is log-normal (σ = 1.5, heavy-tailed as real flow volumes); the edges carrying
+        the top ``essential_fraction`` of it are marked essential, i.e. the allow-list a zero-trust policy would
+        derive from observed legitimate traffic.
+        """
         if rows < 1 or cols < 1:
             raise UserInputError(f"grid needs rows, cols >= 1, got {rows}x{cols}")
         rng = make_rng(seed)
@@ -50,9 +55,11 @@ class SegmentMap:
         g = nx.relabel_nodes(g, {(i, j): f"r{i}c{j}" for i, j in g.nodes})
         for n in g.nodes:
             g.nodes[n]["assets"] = int(rng.integers(1, 11))
-        for u, v in g.edges:
-            g.edges[u, v]["legit"] = float(rng.exponential(1.0))
-            g.edges[u, v]["essential"] = bool(rng.random() < essential_fraction)
+        legit = rng.lognormal(0.0, 1.5, g.number_of_edges())
+        cut = np.quantile(legit, 1 - essential_fraction)
+        for (u, v), w in zip(g.edges, legit):
+            g.edges[u, v]["legit"] = float(w)
+            g.edges[u, v]["essential"] = bool(w >= cut)
         return cls(g)
 
     def policies(self) -> dict[str, SegmentPolicy]:
@@ -117,7 +124,7 @@ def zero_trust_posture(seg: SegmentMap) -> SegmentMap:
 @dataclass
 class LateralMovementResult:
     reachable_before: int            # assets reachable from the foothold with all segments allowed
-    reachable_after: int             # assets reachable under the final policies
+    reachable_after: int             # assets reachable under the starting policies (before any detection)
     compromised_assets: int          # assets the attacker actually reached before containment
     time_to_containment: int | None  # first step at which the attacker could reach no new segment; None if never
     legit_blocked: float             # fraction of legitimate flow volume blocked by the final policies
@@ -136,6 +143,9 @@ def simulate_lateral_movement(
 ) -> LateralMovementResult:
     """An attacker hops along usable edges from ``foothold``; detections raise segment risk; the defender isolates.
 
+    Attack-surface reduction compares the assets reachable from the foothold under ``seg``'s starting policies
+    with those reachable in the same graph with every segment allowed (static reachability, before detection).
+
     Each step: (1) from every compromised segment the attacker tries each usable edge to an uncompromised
     neighbour and succeeds with probability ``p_hop``; (2) each compromised, not yet isolated segment is detected
     with probability ``p_detect`` and reports risk ``risk_on_detect`` (else 0); (3) a segment whose risk stayed above
@@ -147,6 +157,7 @@ def simulate_lateral_movement(
     state = seg.copy()
     open_map = SegmentMap(seg.graph)
     before = open_map.assets(open_map.reachable(foothold))
+    after = state.assets(state.reachable(foothold))
     grace = GracePeriod(tau=0.8, steps=grace_steps)
     compromised = {foothold}
     per_step, contained_at = [], None
@@ -169,7 +180,6 @@ def simulate_lateral_movement(
         if not frontier:
             contained_at = t
             break
-    after = state.assets(state.reachable(foothold))
     return LateralMovementResult(
         reachable_before=before, reachable_after=after, compromised_assets=state.assets(compromised),
         time_to_containment=contained_at, legit_blocked=state.legit_blocked(),
