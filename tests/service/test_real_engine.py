@@ -62,3 +62,24 @@ def test_default_engine_decides_retrains_and_reloads(tmp_path: Path) -> None:
     again = create_app(ServiceSettings(home=tmp_path))
     assert again.state.service.holder.engine.model_version == "v1"
     again.state.service.db.dispose()
+
+
+def test_qsec6g_serve_starts_with_no_setup(tmp_path: Path) -> None:
+    """`qsec6g serve` as a user runs it: empty home, SQLite created, default engine, dashboard served."""
+    import sys  # noqa: PLC0415
+
+    import httpx  # noqa: PLC0415
+
+    from qsec6g.bench.service import ServerProcess  # noqa: PLC0415
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    server = ServerProcess(
+        tmp_path, [sys.executable, "-m", "qsec6g", "serve", "--log-level", "warning"], {"PYTHONPATH": src}
+    )
+    try:
+        assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+        assert httpx.get(f"{server.url}/ui/").status_code == 200
+        assert httpx.post(f"{server.url}/v1/decide", json={}).status_code == 401
+    finally:
+        server.stop()
+    assert (tmp_path / "qsec6g.db").is_file()
