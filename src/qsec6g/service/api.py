@@ -116,7 +116,7 @@ class Service:
         self, settings: ServiceSettings, engine: Any | None, codec: Codec | None, trainer: Trainer | None
     ) -> None:
         self.settings = settings
-        self.db = Database(settings.url, settings.sqlite_synchronous)
+        self.db = Database(settings.url, settings.sqlite_synchronous, background_checkpoints=True)
         self.db.upgrade()
         self.registry = ModelRegistry(self.db, settings.models_dir, codec)
         self.keys = auth.KeyStore()

@@ -1,14 +1,15 @@
-"""Database access: engine construction (SQLite in WAL mode or PostgreSQL), Alembic migrations run on startup,
-and read / write session scopes.
+"""Database access: engine construction (SQLite in WAL mode or PostgreSQL), Alembic migrations run on
+startup, and read / write session scopes.
 
 Writers are serialised: on SQLite every write transaction starts with ``BEGIN IMMEDIATE`` (and, within one
 process, behind a lock so that threads queue in order instead of spinning in SQLite's busy handler); on
-PostgreSQL the audit appender locks the single ``audit_head`` row. A write scope commits before it returns, so
-whatever the API acknowledges is durable.
+PostgreSQL the audit appender locks the single ``audit_head`` row. A write scope commits before it returns,
+so whatever the API acknowledges is durable.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -25,7 +26,7 @@ from qsec6g.errors import ConfigError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _sqlite_engine(url: str, synchronous: str, immediate: bool) -> Engine:
+def _sqlite_engine(url: str, synchronous: str, immediate: bool, autocheckpoint: bool = True) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -36,6 +37,8 @@ def _sqlite_engine(url: str, synchronous: str, immediate: bool) -> Engine:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        if not autocheckpoint:
+            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -48,15 +51,24 @@ def _sqlite_engine(url: str, synchronous: str, immediate: bool) -> Engine:
 class Database:
     """Engines and session scopes for one database URL."""
 
-    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL") -> None:
+    def __init__(
+        self, url: str, sqlite_synchronous: str = "NORMAL", background_checkpoints: bool = False
+    ) -> None:
+        """``background_checkpoints`` (SQLite): move WAL checkpoints (which fsync the database file) out of
+        the committing thread into a background thread, so a commit never waits for one."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._stop = threading.Event()
         if self.is_sqlite:
-            path = url.split("///", 1)[-1]
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.path = url.split("///", 1)[-1]
+            if self.path and self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.reader_engine = _sqlite_engine(url, sqlite_synchronous, immediate=False)
-            self.writer_engine = _sqlite_engine(url, sqlite_synchronous, immediate=True)
+            self.writer_engine = _sqlite_engine(
+                url, sqlite_synchronous, immediate=True, autocheckpoint=not background_checkpoints
+            )
+            if background_checkpoints:
+                threading.Thread(target=self._checkpoint_loop, daemon=True, name="wal-checkpoint").start()
         elif url.startswith("postgresql"):
             self.reader_engine = self.writer_engine = create_engine(
                 url, pool_size=10, max_overflow=20, pool_pre_ping=True
@@ -102,6 +114,17 @@ class Database:
             command.upgrade(cfg, "head")
             conn.commit()
 
+    def _checkpoint_loop(self, interval_s: float = 1.0) -> None:
+        """PASSIVE checkpoints once a second: copy committed WAL pages into the database without blocking
+        readers or writers (the WAL stays the durable record until they are copied)."""
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            while not self._stop.wait(interval_s):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
     def dispose(self) -> None:
+        self._stop.set()
         self.reader_engine.dispose()
         self.writer_engine.dispose()
