@@ -52,7 +52,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
@@ -63,7 +63,7 @@ class Server:
                 pass
             time.sleep(0.1)
         self.kill()
-        raise RuntimeError("server did not become ready in 60 s")
+        raise RuntimeError("server did not become ready in 120 s")
 
     def kill(self) -> None:
         self.proc.kill()

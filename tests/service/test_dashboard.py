@@ -30,6 +30,7 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright not installed (pip install playwright)"
 )
 expect = sync_api.expect
+expect.set_options(timeout=30_000)  # polling every 1.5 s on a busy CI machine
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)"
 )
