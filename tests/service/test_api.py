@@ -368,3 +368,21 @@ def test_audit_chain_covers_every_change(client: Client) -> None:
         assert a in actions
     with c.app.state.service.db.read() as s:
         assert audit.verify(s).ok
+
+
+def test_jobs_interrupted_by_a_restart_are_marked_failed(settings) -> None:  # noqa: ANN001
+    from qsec6g.service.models import RetrainJob, utc_now
+    from tests.service.conftest import make_client
+
+    first = make_client(settings)
+    with first.app.state.service.db.write() as s:
+        s.add(
+            RetrainJob(
+                id="j1", status="running", progress=0.4, message="fitting", actor="t", created_at=utc_now()
+            )
+        )
+    first.app.state.service.db.dispose()
+    again = make_client(settings)
+    job = again.get("/v1/models/retrain/j1").json()
+    assert (job["status"], job["message"]) == ("failed", "interrupted by a restart")
+    again.app.state.service.db.dispose()

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import StringConstraints
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from qsec6g import __version__
 from qsec6g.errors import UserInputError
@@ -137,6 +137,11 @@ class Service:
                 if seg not in known:
                     s.add(Segment(id=seg, policy="allow", updated_at=utc_now()))
             last = s.scalars(select(ThresholdChange).order_by(ThresholdChange.id.desc()).limit(1)).first()
+            s.execute(  # a job cannot survive a restart: say so instead of showing it running forever
+                update(RetrainJob)
+                .where(RetrainJob.status.in_(("queued", "running")))
+                .values(status="failed", message="interrupted by a restart", finished_at=utc_now())
+            )
             if last is None:
                 self._record_thresholds(
                     s,
