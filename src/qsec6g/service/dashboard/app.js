@@ -119,7 +119,7 @@ function renderThresholds(state) {
 function renderModel(models, verify) {
   $("model-version").textContent = models.active_version;
   const active = models.versions.find((v) => v.active);
-  const metrics = active ? Object.entries(active.metrics) : [["source", "built-in default engine"]];
+  const metrics = active ? Object.entries(active.metrics) : [["registry", "not a registered version"]];
   $("model-metrics").replaceChildren(...metrics.flatMap(([k, v]) => [el("dt", {}, k),
     el("dd", {}, typeof v === "number" ? String(+v.toFixed(4)) : String(v))]));
   $("audit-status").textContent = verify.ok ? `intact (${verify.entries} entries)` : `BROKEN: ${verify.message}`;
