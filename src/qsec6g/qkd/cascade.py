@@ -27,7 +27,7 @@ def first_block_size(qber: float, frame_bits: int) -> int:
     """k_1 = ceil(0.73 / QBER) (Brassard & Salvail), at least 2 and at most the frame."""
     if qber <= 0:
         return frame_bits
-    return int(min(frame_bits, max(2, ceil(0.73 / qber))))
+    return int(min(max(1, frame_bits // 2), max(2, ceil(0.73 / qber))))
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _prefix_xor(bits: np.ndarray) -> np.ndarray:
 
 
 def cascade(
-    alice: np.ndarray, bob: np.ndarray, qber: float, rng: np.random.Generator, passes: int = 6
+    alice: np.ndarray, bob: np.ndarray, qber: float, rng: np.random.Generator, passes: int = 8
 ) -> CascadeResult:
     """Reconcile Bob's frames to Alice's. ``alice``/``bob``: (F, N) or (N,) uint8; ``qber`` sets the block size.
 
@@ -98,7 +98,7 @@ def cascade(
                 nb = lv.starts.size
                 hits = np.bincount(rows * nb + lv.inv[x] // lv.k, minlength=n_frames * nb)
                 lv.mismatch ^= (hits & 1).astype(bool).reshape(n_frames, nb)
-        k = min(n, 2 * k)
+        k = min(max(1, n // 2), 2 * k)  # cap at half a frame: later passes keep splitting it in two
     return CascadeResult(bob, leaked, rounds)
 
 

@@ -69,7 +69,7 @@ class PostProcessingParams(StrictModel):
         description="Abort (PNS suspected) when the decoy lower bound on Y1 is below this share of the calibrated Y1.",
     )
     confidence: float = Field(0.95, gt=0.0, lt=1.0, description="Two-sided level of the reported QBER interval.")
-    cascade_passes: int = Field(6, ge=1, le=32)
+    cascade_passes: int = Field(8, ge=1, le=32)
     cascade_frame_bits: int = Field(16384, ge=64, description="Cascade frame length (bits reconciled together).")
     eps_pe: float = Field(1e-10, gt=0.0, lt=1.0, description="Failure probability of the phase-error estimate.")
     eps_sec: float = Field(1e-10, gt=0.0, lt=1.0, description="Secrecy parameter of privacy amplification.")
