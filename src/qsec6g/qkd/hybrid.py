@@ -10,7 +10,8 @@ transcript, so a man in the middle can neither swap the ML-KEM public key nor th
 over a pre-shared MAC key because they need no shared secret per node pair and stay post-quantum.
 
 Frames: header = version (1 B) | epoch (4 B) | sequence number (8 B), used as AES-GCM associated data; nonce =
-epoch (4 B) | sequence number (8 B). Sequence numbers only grow, so a nonce never repeats under a key. A receiver
+epoch (4 B) | sequence number (8 B). Sequence numbers only grow within a key (and across one-way ratchets), so a
+nonce never repeats under a key; after a fresh handshake they restart under the brand-new keys. A receiver
 accepts exactly the next (epoch, seq) it expects: replayed, reordered or stale-epoch frames are rejected *before*
 decryption; tampered ones fail the GCM tag, which ``cryptography`` checks before releasing any plaintext.
 Rekeying: every ``rekey_after`` frames a direction ratchets its key one-way (HKDF of the old key); on a QKD alarm
@@ -180,9 +181,12 @@ class _Direction:
     def __post_init__(self) -> None:
         self.aead = AESGCM(bytes(self.key))
 
-    def install(self, key: bytearray, epoch: int) -> None:
+    def install(self, key: bytearray, epoch: int, restart: bool = False) -> None:
+        """Switch to ``key`` (zeroising the old one); ``restart`` also restarts sequence numbers at 0."""
         zeroise(self.key)
         self.key, self.epoch, self.in_epoch = key, epoch, 0
+        if restart:
+            self.seq = 0
         self.aead = AESGCM(bytes(key))
 
     def ratchet(self) -> None:
@@ -245,10 +249,12 @@ class SecureChannel:
         d.in_epoch += 1
         return plaintext
 
-    def install(self, send_key: bytearray, recv_key: bytearray) -> None:
-        """Replace both keys after a fresh handshake (epochs advance, sequence numbers keep growing)."""
-        self._send.install(send_key, self._send.epoch + 1)
-        self._recv.install(recv_key, self._recv.epoch + 1)
+    def adopt(self, fresh: "SecureChannel") -> None:
+        """Take the keys of a freshly handshaken channel: epochs advance, sequence numbers restart under the new
+        keys (frames still in flight under the old keys are refused as stale); ``fresh`` is wiped."""
+        self._send.install(bytearray(fresh._send.key), self._send.epoch + 1, restart=True)
+        self._recv.install(bytearray(fresh._recv.key), self._recv.epoch + 1, restart=True)
+        fresh.close()
 
     def close(self) -> None:
         """Zeroise both keys; the channel is unusable afterwards."""
@@ -275,8 +281,8 @@ class HybridLink:
 
     def rekey(self, qkd_key: bytes | None, reason: str) -> None:
         new_a, new_b = self._handshake(qkd_key, self.a.rekey_after)
-        self.a.install(new_a._send.key, new_a._recv.key)
-        self.b.install(new_b._send.key, new_b._recv.key)
+        self.a.adopt(new_a)
+        self.b.adopt(new_b)
         self.rekeys.append(reason)
 
     def on_alarm(self, alarm: object) -> None:
