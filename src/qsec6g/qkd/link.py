@@ -76,10 +76,11 @@ class LinkReport:
 
 @dataclass
 class LinkResult:
-    """The report plus the final key (Alice's copy, uint8 bits; empty on abort)."""
+    """The report, the final key (Alice's copy, uint8 bits; empty on abort) and the per-class statistics."""
 
     report: LinkReport
     key: np.ndarray
+    stats: list[ClassStats] = field(default_factory=list)
 
 
 def run_link(config: LinkConfig, seed: int, bus: EventBus | None = None, link_id: str = "qkd") -> LinkResult:
@@ -114,7 +115,7 @@ def run_link(config: LinkConfig, seed: int, bus: EventBus | None = None, link_id
         e_single = bounds.e1_upper
     reason, alarm = _abort_reason(report, config)
     if reason:
-        return _abort(report, reason, alarm, bus, link_id, post.qber_threshold)
+        return _abort(report, stats, reason, alarm, bus, link_id, post.qber_threshold)
     # error correction, verification, privacy amplification
     n_frames = ceil(alice.size / post.cascade_frame_bits)
     frames = ceil(alice.size / n_frames)  # equal frames of at most cascade_frame_bits, padding < n_frames bits
@@ -128,16 +129,18 @@ def run_link(config: LinkConfig, seed: int, bus: EventBus | None = None, link_id
     report.f_ec = float(report.leak_ec_bits / (alice.size * binary_entropy(true_qber))) if true_qber > 0 else float("inf")
     report.verified, _ = verify_keys(alice, bob_corrected, post.eps_cor, public_rng)
     if not report.verified:
-        return _abort(report, "verification failed: keys differ after Cascade", False, bus, link_id, post.qber_threshold)
+        return _abort(report, stats, "verification failed: keys differ after Cascade", False, bus, link_id,
+                      post.qber_threshold)
     deviation = sampling_deviation(alice.size, k, post.eps_pe)
     length = finite_key_length(n_single, e_single, deviation, report.leak_ec_bits, post.eps_sec, post.eps_cor)
     if length == 0:
-        return _abort(report, "no secret key: finite-key length is zero", False, bus, link_id, post.qber_threshold)
+        return _abort(report, stats, "no secret key: finite-key length is zero", False, bus, link_id,
+                      post.qber_threshold)
     seed_bits = toeplitz_seed(public_rng, alice.size, length)
     key = privacy_amplify(alice, length, seed_bits)
     report.final_bits = length
     report.keys_match = bool(np.array_equal(key, privacy_amplify(bob_corrected, length, seed_bits)))
-    return LinkResult(report, key)
+    return LinkResult(report, key, stats)
 
 
 def _decoy_summary(stats: list[ClassStats], b: DecoyBounds, config: LinkConfig) -> dict[str, float]:
@@ -165,9 +168,10 @@ def _abort_reason(report: LinkReport, config: LinkConfig) -> tuple[str, bool]:
     return "", False
 
 
-def _abort(report: LinkReport, reason: str, alarm: bool, bus: EventBus | None, link_id: str, threshold: float) -> LinkResult:
+def _abort(report: LinkReport, stats: list[ClassStats], reason: str, alarm: bool, bus: EventBus | None, link_id: str,
+           threshold: float) -> LinkResult:
     report.aborted, report.abort_reason, report.alarm = True, reason, alarm
     if alarm and bus is not None:
         kind = "pns" if "photon-number" in reason else "qber"
         bus.publish(QkdAlarm(link_id=link_id, reason=kind, qber=report.qber, threshold=threshold, detail=reason))
-    return LinkResult(report, np.empty(0, np.uint8))
+    return LinkResult(report, np.empty(0, np.uint8), stats)
