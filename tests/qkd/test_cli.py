@@ -49,4 +49,4 @@ def test_sweep_quick_writes_tables_figures_report(tmp_path, monkeypatch) -> None
     assert list(table.paper_qber_pct) == [1.2, 8.5, 6.7]
     qber = read_table(tmp_path / "qber_vs_fraction.parquet")
     full = qber[(qber.attack == "intercept-resend") & (qber.fraction == 1.0)].iloc[0]
-    assert full.aborted and full.ci_low < full.theory_no_dark < full.ci_high
+    assert full.alarm and full.ci_low < full.theory_no_dark < full.ci_high

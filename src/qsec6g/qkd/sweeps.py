@@ -76,7 +76,7 @@ def qber_vs_fraction(base: LinkConfig, sizes: SweepSizes, seed: int) -> pd.DataF
             r = run_link(cfg, seed + 100 * j).report
             theory = (1 - f) * e + f * ((0.25 + e / 2) if kind != "noise" else 0.5)
             rows.append({"attack": kind, "fraction": float(f), "qber": r.qber, "ci_low": r.qber_ci[0],
-                         "ci_high": r.qber_ci[1], "theory_no_dark": theory, "aborted": r.aborted})
+                         "ci_high": r.qber_ci[1], "theory_no_dark": theory, "alarm": r.alarm})
     return pd.DataFrame(rows)
 
 
