@@ -15,7 +15,7 @@ from qsec6g.seeding import make_rng
 RUNS, FRAME = 3000, 4096  # 3000 independent frames: >= 99.9 % agreement allows at most 3 failures
 
 
-@pytest.mark.parametrize("qber", [0.01, 0.05])
+@pytest.mark.parametrize("qber", [0.01, 0.03, 0.05])
 def test_cascade_agrees_in_999_per_mille_of_runs(qber: float) -> None:
     rng = make_rng(int(qber * 1000))
     alice = rng.integers(0, 2, (RUNS, FRAME), dtype=np.uint8)

@@ -84,7 +84,8 @@ def run(quick: bool, seed: int) -> list[Record]:
     t_cascade = median_seconds(lambda: cascade(alice, bob, qber, make_rng(seed), passes), repeat=3 if quick else 5,
                                warmup=1)
     true_q = (alice != bob).mean(axis=1)
-    records.append(Record(SUITE, f"cascade QBER 3%, {frames} x {frame_bits} bits, {passes} passes", "reconciled_bits_per_second",
+    records.append(Record(SUITE, f"cascade QBER 3%, {frames} x {frame_bits} bits, {passes} passes",
+                          "reconciled_bits_per_second",
                           alice.size / t_cascade, "bit/s",
                           extra={"target": 1e6, "f_ec_mean": float(result.efficiency(true_q).mean()),
                                  "frames_failed": int((result.corrected != alice).any(axis=1).sum())}))

@@ -37,12 +37,13 @@ def build_config(path: Path | None, overrides: dict[str, Any]) -> LinkConfig:
 
 
 Opt = typer.Option
+ATTACK_HELP = "none | intercept-resend:F | intercept-resend-fixed:F | pns[:F] | noise:F (F = attacked fraction)"
 
 
 @app.command("run")
 def run(
     protocol: Annotated[Optional[str], Opt("--protocol", help=f"One of {', '.join(PROTOCOLS)}.")] = None,
-    attack: Annotated[Optional[str], Opt("--attack", help="none | intercept-resend:F | intercept-resend-fixed:F | pns[:F] | noise:F")] = None,
+    attack: Annotated[Optional[str], Opt("--attack", help=ATTACK_HELP)] = None,
     distance: Annotated[Optional[float], Opt("--distance", help="Fibre length in km.")] = None,
     pulses: Annotated[Optional[int], Opt("--pulses", help="Pulses sent.")] = None,
     mu: Annotated[Optional[float], Opt("--mu", help="Signal mean photon number.")] = None,
@@ -94,7 +95,7 @@ def sweep(
     out_dir: OutOpt = Path("runs/qkd-sweep"),
     config: ConfigOpt = None,
     quick: QuickOpt = False,
-    distance: Annotated[Optional[float], Opt("--distance", help="Distance (km) of the attack sweeps and Table III.")] = 10.0,
+    distance: Annotated[float, Opt("--distance", help="Distance (km) of the attack sweeps and Table III.")] = 10.0,
 ) -> None:
     """Key rate vs distance, QBER vs attack fraction and a Table III comparison: Parquet, PNG, HTML, manifest."""
     from qsec6g.cli.qkd_report import write_sweep_report

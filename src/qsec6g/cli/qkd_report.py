@@ -13,7 +13,8 @@ _TEMPLATE = """<!doctype html><html><head><meta charset="utf-8"><title>qsec6g qk
 <style>body{font-family:sans-serif;max-width:1000px;margin:auto}table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}</style></head><body>
 <h1>QKD sweep (seed {{ seed }}{{ ' , quick' if quick else '' }})</h1>
-<p>bb84-decoy, GYS device parameters (Ma et al., PRA 72, 012326, 2005) unless configured; config hash in manifest.json.</p>
+<p>bb84-decoy, GYS device parameters (Ma et al., PRA 72, 012326, 2005) unless configured;
+config hash in manifest.json.</p>
 <h2>Table III: ours (measured) beside Zangana et al. 2025 (paper's numbers, not reproduced)</h2>
 {{ table3 }}
 <p>Key retention (ours) = final secret bits / sifted bits, finite-key bound with eps_sec = {{ eps }}.
@@ -45,8 +46,10 @@ def write_sweep_report(out_dir: Path, rate: pd.DataFrame, qber: pd.DataFrame, ta
 
     curves = analytic_curves(base, max_km=float(rate.distance_km.max()))
     for col, style in (("infinite_decoy", "-"), ("two_decoy", "--")):
-        ax.semilogy(curves.distance_km, curves[col].clip(lower=1e-12), style, label=f"analytic GLLP, {col.replace('_', ' ')}")
-    ax.semilogy(rate.distance_km, rate.simulated_asymptotic.clip(lower=1e-12), "o", label="simulated stats (asymptotic)")
+        label = f"analytic GLLP, {col.replace('_', ' ')}"
+        ax.semilogy(curves.distance_km, curves[col].clip(lower=1e-12), style, label=label)
+    ax.semilogy(rate.distance_km, rate.simulated_asymptotic.clip(lower=1e-12), "o",
+                label="simulated stats (asymptotic)")
     ax.semilogy(rate.distance_km, rate.finite_key_run.clip(lower=1e-12), "s", label="full run, finite key")
     ax.set(xlabel="distance (km)", ylabel="secret key rate (bit/pulse)", ylim=(1e-8, 1e-1))
     ax.legend()
@@ -54,7 +57,8 @@ def write_sweep_report(out_dir: Path, rate: pd.DataFrame, qber: pd.DataFrame, ta
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for kind, g in qber.groupby("attack"):
-        ax.errorbar(g.fraction, g.qber, yerr=[g.qber - g.ci_low, g.ci_high - g.qber], fmt="o", label=f"{kind} (measured)")
+        err_bars = [g.qber - g.ci_low, g.ci_high - g.qber]
+        ax.errorbar(g.fraction, g.qber, yerr=err_bars, fmt="o", label=f"{kind} (measured)")
         ax.plot(g.fraction, g.theory_no_dark, ":", color="gray")
     ax.axhline(base.post.qber_threshold, color="red", lw=0.8, label="abort threshold")
     ax.set(xlabel="fraction of pulses attacked", ylabel="QBER")

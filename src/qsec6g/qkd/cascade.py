@@ -7,9 +7,9 @@ binary search (one disclosed parity per halving) locates and Bob flips. Flipping
 blocks holding it in earlier passes, which are searched again (the cascade), smallest blocks first, until every
 block of every pass so far agrees.
 
-Vectorisation: parities of sub-ranges come from prefix-XOR arrays in each pass's shuffled order, so all blocks
-with odd parity difference in one pass are searched together, one numpy step per halving. Bob's prefix array is
-rebuilt once per round; it stays valid during a round because the blocks searched together are disjoint.
+Vectorisation: all blocks of one pass whose parities differ are searched together (they are disjoint): their
+bits are gathered into an (M, k) array, prefix parities give the parity of any left half in O(1), and each
+halving is one numpy step over all M blocks. Block parities at the start of a pass use ``np.add.reduceat``.
 Leakage = every parity Alice discloses (block parities + one per binary-search step), counted per frame.
 """
 
@@ -48,18 +48,17 @@ class CascadeResult:
 class _Pass:
     perm: np.ndarray  # (N,) position in shuffled order -> frame position
     inv: np.ndarray  # (N,) frame position -> position in shuffled order
-    k: int
+    k: int  # block length (the last block of a frame may be shorter)
     starts: np.ndarray  # (nb,) block starts in shuffled order
-    ends: np.ndarray
-    alice_prefix: np.ndarray  # (F, N + 1) prefix XOR of Alice's shuffled bits, flattened row-major
-    mismatch: np.ndarray  # (F, nb) bool: block parities differ
+    mismatch: np.ndarray  # (F, nb) bool: Alice's and Bob's block parities differ
 
 
-def _prefix_xor(bits: np.ndarray) -> np.ndarray:
-    """(F, N) bits -> (F, N + 1) prefix parities with a leading 0 column."""
-    out = np.zeros((bits.shape[0], bits.shape[1] + 1), dtype=np.uint8)
-    np.bitwise_xor.accumulate(bits, axis=1, out=out[:, 1:])
-    return out
+def _block_parities(bits: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """(F, N) bits (shuffled order) -> (F, nb) parities of the blocks starting at ``starts``.
+
+    Sums wrap modulo 256 in uint8, which keeps the lowest bit: the parity.
+    """
+    return np.add.reduceat(bits, starts, axis=1, dtype=np.uint8) & 1
 
 
 def cascade(
@@ -68,7 +67,7 @@ def cascade(
     """Reconcile Bob's frames to Alice's. ``alice``/``bob``: (F, N) or (N,) uint8; ``qber`` sets the block size.
 
     The permutations come from ``rng`` (public randomness agreed by both sides). Alice's bits are only used
-    through the parities she discloses.
+    through the parities she discloses (computed as parities of a XOR b, which equal parity(a) XOR parity(b)).
     """
     alice = np.atleast_2d(np.asarray(alice, dtype=np.uint8))
     bob = np.atleast_2d(np.asarray(bob, dtype=np.uint8)).copy()
@@ -84,15 +83,13 @@ def cascade(
         inv = np.empty(n, dtype=np.intp)
         inv[perm] = np.arange(n)
         starts = np.arange(0, n, k)
-        ends = np.minimum(starts + k, n)
-        a_pref = _prefix_xor(alice[:, perm])
-        b_pref = _prefix_xor(bob[:, perm])
-        mismatch = (a_pref[:, ends] ^ a_pref[:, starts]) != (b_pref[:, ends] ^ b_pref[:, starts])
+        # Alice's parity differs from Bob's exactly where the block holds an odd number of differing bits
+        mismatch = _block_parities((alice ^ bob)[:, perm], starts).astype(bool)
         leaked += starts.size
-        levels.append(_Pass(perm, inv, k, starts, ends, a_pref.ravel(), mismatch))
+        levels.append(_Pass(perm, inv, k, starts, mismatch))
         while (j := next((i for i, lv in enumerate(levels) if lv.mismatch.any()), None)) is not None:
             rounds += 1
-            rows, x = _search(levels[j], bob, leaked)
+            rows, x = _search(levels[j], alice, bob, leaked)
             bob[rows, x] ^= 1
             for lv in levels:
                 nb = lv.starts.size
@@ -102,23 +99,36 @@ def cascade(
     return CascadeResult(bob, leaked, rounds)
 
 
-def _search(lv: _Pass, bob: np.ndarray, leaked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Binary-search every mismatched block of one pass at once; return (frame, frame position) of the errors."""
+def _prefix_xor(bits: np.ndarray) -> np.ndarray:
+    """(M, k) bits -> (M, k + 1) prefix parities with a leading 0 column."""
+    out = np.zeros((bits.shape[0], bits.shape[1] + 1), dtype=np.uint8)
+    np.bitwise_xor.accumulate(bits, axis=1, out=out[:, 1:])
+    return out
+
+
+def _search(lv: _Pass, alice: np.ndarray, bob: np.ndarray, leaked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Binary-search every mismatched block of one pass at once; return (frame, frame position) of the errors.
+
+    Only the bits of the mismatched blocks are gathered (padded to k with zeros, which changes no parity); each
+    halving compares Alice's disclosed parity of the left half with Bob's, from prefix parities of the blocks.
+    """
     n_frames, n = bob.shape
-    width = n + 1
-    b_pref = _prefix_xor(bob[:, lv.perm]).ravel()
     rows, blocks = np.nonzero(lv.mismatch)
-    lo, hi = lv.starts[blocks].copy(), lv.ends[blocks].copy()
-    base = rows * width
+    shuffled = lv.starts[blocks][:, None] + np.arange(lv.k)  # (M, k) positions in shuffled order
+    inside = shuffled < n
+    where = lv.perm[np.minimum(shuffled, n - 1)]  # frame positions
+    a_pref = _prefix_xor(alice[rows[:, None], where] & inside)
+    b_pref = _prefix_xor(bob[rows[:, None], where] & inside)
+    m = np.arange(rows.size)
+    lo = np.zeros(rows.size, dtype=np.intp)
+    hi = np.minimum(lv.k, n - lv.starts[blocks])
     active = np.flatnonzero(hi - lo > 1)
     while active.size:
-        l, h, b = lo[active], hi[active], base[active]
+        r, l, h = m[active], lo[active], hi[active]
         mid = (l + h) // 2
-        a_par = lv.alice_prefix[b + mid] ^ lv.alice_prefix[b + l]
-        b_par = b_pref[b + mid] ^ b_pref[b + l]
+        left = (a_pref[r, mid] ^ a_pref[r, l]) != (b_pref[r, mid] ^ b_pref[r, l])
         leaked += np.bincount(rows[active], minlength=n_frames)
-        left = a_par != b_par
         hi[active] = np.where(left, mid, h)
         lo[active] = np.where(left, l, mid)
         active = active[hi[active] - lo[active] > 1]
-    return rows, lv.perm[lo]
+    return rows, where[m, lo]

@@ -67,7 +67,8 @@ def class_stats(det: Detections) -> list[ClassStats]:
     for c, (name, mu) in enumerate(zip(det.classes.names, det.classes.mus)):
         in_c = det.cls == c
         sifted = in_c & det.same_basis
-        out.append(ClassStats(name, mu, int(det.sent[c]), int(in_c.sum()), int(sifted.sum()), int((err & sifted).sum())))
+        n_err = int((err & sifted).sum())
+        out.append(ClassStats(name, mu, int(det.sent[c]), int(in_c.sum()), int(sifted.sum()), n_err))
     return out
 
 
@@ -83,7 +84,8 @@ class DecoyBounds:
 
 def decoy_bounds(q_mu: float, e_mu: float, q_nu: float, e_nu: float, y0: float, mu: float, nu: float) -> DecoyBounds:
     """Ma et al. (2005) Eqs. 34 and 37 from the gains and error rates of signal (mu) and weak decoy (nu)."""
-    y1 = mu / (mu * nu - nu * nu) * (q_nu * exp(nu) - q_mu * exp(mu) * nu * nu / (mu * mu) - (mu * mu - nu * nu) / (mu * mu) * y0)
+    mu2, nu2 = mu * mu, nu * nu
+    y1 = mu / (mu * nu - nu2) * (q_nu * exp(nu) - q_mu * exp(mu) * nu2 / mu2 - (mu2 - nu2) / mu2 * y0)
     y1 = max(y1, 0.0)
     e1 = (e_nu * q_nu * exp(nu) - 0.5 * y0) / (y1 * nu) if y1 > 0 else 0.5
     return DecoyBounds(y0=y0, y1_lower=y1, q1_lower=y1 * mu * exp(-mu), e1_upper=float(np.clip(e1, 0.0, 0.5)))

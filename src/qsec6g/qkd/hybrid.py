@@ -69,7 +69,9 @@ def check_qkd_key(qkd_key: bytes | None) -> None:
         raise UserInputError(f"QKD key must be {QKD_KEY_BYTES} bytes (got {len(qkd_key)})")
 
 
-def derive_session_keys(qkd_key: bytes | None, kem_secret: bytes, transcript_hash: bytes) -> tuple[bytearray, bytearray]:
+def derive_session_keys(
+    qkd_key: bytes | None, kem_secret: bytes, transcript_hash: bytes
+) -> tuple[bytearray, bytearray]:
     """HKDF-SHA256(K_QKD || ss || transcript hash) -> (initiator-to-responder key, responder-to-initiator key)."""
     check_qkd_key(qkd_key)
     if len(kem_secret) != KEM_SECRET_BYTES:

@@ -1,4 +1,5 @@
-"""A whole QKD run: pulses -> sifting -> estimation -> abort decision -> Cascade -> verification -> privacy amplification.
+"""A whole QKD run: pulses -> sifting -> estimation -> abort decision -> Cascade -> verification -> privacy
+amplification.
 
 The classical post-processing uses a public random generator derived from the run seed (sample positions,
 Cascade permutations, hash seeds): in a real link these are agreed over the authenticated classical channel.
@@ -126,7 +127,8 @@ def run_link(config: LinkConfig, seed: int, bus: EventBus | None = None, link_id
     bob_corrected = rec.corrected.ravel()[: alice.size]
     report.leak_ec_bits = int(rec.leaked_bits.sum())
     true_qber = float(np.mean(alice != bob))  # known to the simulator only: used to report f_EC
-    report.f_ec = float(report.leak_ec_bits / (alice.size * binary_entropy(true_qber))) if true_qber > 0 else float("inf")
+    if true_qber > 0:
+        report.f_ec = float(report.leak_ec_bits / (alice.size * binary_entropy(true_qber)))
     report.verified, _ = verify_keys(alice, bob_corrected, post.eps_cor, public_rng)
     if not report.verified:
         return _abort(report, stats, "verification failed: keys differ after Cascade", False, bus, link_id,

@@ -29,9 +29,9 @@ class DeviceParams(StrictModel):
     extra_loss_db: float = Field(0.0, ge=0.0, description="Fixed extra loss in dB (free-space link, connectors).")
     detector_efficiency: float = Field(0.045, gt=0.0, le=1.0, description="eta_det including Bob's optics.")
     dark_count_prob: float = Field(1.7e-6, ge=0.0, le=1.0, description="Y0: click probability per pulse, no light.")
-    misalignment: float = Field(0.033, ge=0.0, le=0.5, description="e_det: probability a photon hits the wrong detector.")
+    misalignment: float = Field(0.033, ge=0.0, le=0.5, description="e_det: P(photon hits the wrong detector).")
     depolarising: float = Field(0.0, ge=0.0, le=1.0, description="Channel depolarising probability p (adds p/2 QBER).")
-    rep_rate_hz: float = Field(2.0e6, gt=0.0, description="Pulse repetition rate (GYS: 2 MHz), for key rate per second.")
+    rep_rate_hz: float = Field(2.0e6, gt=0.0, description="Pulse repetition rate (GYS: 2 MHz), for bit/s.")
 
     def transmittance(self, distance_km: float | None = None) -> float:
         """Channel x detector transmittance eta = 10^(-(alpha L + extra)/10) * eta_det."""
@@ -62,7 +62,7 @@ class SourceParams(StrictModel):
 class PostProcessingParams(StrictModel):
     """Parameter estimation, abort rules, Cascade and the security parameters of the finite-key bound."""
 
-    sample_fraction: float = Field(0.1, gt=0.0, lt=1.0, description="Share of the sifted key disclosed to estimate QBER.")
+    sample_fraction: float = Field(0.1, gt=0.0, lt=1.0, description="Sifted share disclosed to estimate QBER.")
     qber_threshold: float = Field(0.11, gt=0.0, le=0.5, description="Abort when the estimated QBER exceeds this.")
     pns_yield_ratio: float = Field(
         0.5, ge=0.0, le=1.0,
@@ -74,7 +74,7 @@ class PostProcessingParams(StrictModel):
     eps_pe: float = Field(1e-10, gt=0.0, lt=1.0, description="Failure probability of the phase-error estimate.")
     eps_sec: float = Field(1e-10, gt=0.0, lt=1.0, description="Secrecy parameter of privacy amplification.")
     eps_cor: float = Field(1e-15, gt=0.0, lt=1.0, description="Correctness: verification tag of ceil(log2 1/eps) bits.")
-    decoy_sigmas: float = Field(0.0, ge=0.0, description="Standard deviations subtracted from decoy gains (0 = asymptotic).")
+    decoy_sigmas: float = Field(0.0, ge=0.0, description="Std. deviations taken off decoy gains (0 = asymptotic).")
 
 
 class LinkConfig(StrictModel):

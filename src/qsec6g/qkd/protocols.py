@@ -34,15 +34,18 @@ class Detections:
     def pulses(self) -> int:
         return int(self.sent.sum())
 
-    @classmethod
-    def concat(cls_, classes: IntensityClasses, parts: list[tuple[np.ndarray, ...]], sent: np.ndarray) -> "Detections":
-        cols = [np.concatenate(c) for c in zip(*parts)] if parts else [np.empty(0)] * 4
-        return cls_(classes, sent, cols[0].astype(np.int8), cols[1].astype(np.uint8), cols[2].astype(np.uint8),
-                    cols[3].astype(bool))
+
+def _collect(classes: IntensityClasses, parts: list[tuple[np.ndarray, ...]], sent: np.ndarray) -> Detections:
+    """Join the per-chunk (class, Alice bit, Bob bit, same basis) columns."""
+    cols = [np.concatenate(c) for c in zip(*parts)] if parts else [np.empty(0)] * 4
+    return Detections(classes, sent, cols[0].astype(np.int8), cols[1].astype(np.uint8), cols[2].astype(np.uint8),
+                      cols[3].astype(bool))
 
 
+# One random byte per pulse; each bit is an independent fair coin:
+# bit 0 Alice's bit, 1 Alice's basis, 2 Bob's basis, 3 Eve's basis, 4 Eve's outcome in the wrong basis,
+# 5 Bob's outcome in the wrong basis, 6 Alice's outcome (BBM92).
 def _bits(rng: np.random.Generator, n: int) -> np.ndarray:
-    """One random byte per pulse; bit k of it is an independent fair coin."""
     return np.frombuffer(rng.bytes(n), dtype=np.uint8)
 
 
@@ -97,7 +100,7 @@ def simulate_bb84(
         idx, bob_bit = merge_dark_counts(rng, n, sig, detector, p_dark)
         d = byte[idx]
         parts.append((cls[idx], d & 1, bob_bit, ((d >> 1) & 1) == ((d >> 2) & 1)))
-    return Detections.concat(classes, parts, sent)
+    return _collect(classes, parts, sent)
 
 
 def _attack_mask(rng: np.random.Generator, attack: Attack, n: int) -> np.ndarray | None:
@@ -153,7 +156,7 @@ def simulate_bbm92(
         both, ia, ib = np.intersect1d(alice_idx, bob_idx, assume_unique=True, return_indices=True)
         d = byte[both]
         parts.append((np.zeros(both.size, np.int8), alice_bit[ia], bob_bit[ib], ((d >> 1) & 1) == ((d >> 2) & 1)))
-    return Detections.concat(classes, parts, np.array([pulses], dtype=np.int64))
+    return _collect(classes, parts, np.array([pulses], dtype=np.int64))
 
 
 def simulate(
