@@ -38,12 +38,14 @@ def test_bad_input_exits_2_with_one_line(args, needle, capsys) -> None:
 def test_sweep_quick_writes_tables_figures_report(tmp_path, monkeypatch) -> None:
     from qsec6g.qkd import sweeps
 
-    tiny = sweeps.SweepSizes(200_000, (0.0, 100.0), (0.0, 1.0), 200_000, 400_000)
+    tiny = sweeps.SweepSizes(200_000, (0.0, 100.0), (0.0, 1.0), 200_000, 400_000, 2)
+    monkeypatch.setattr(sweeps, "CASCADE_QBERS", (0.02, 0.05))
     monkeypatch.setattr(sweeps.SweepSizes, "of", classmethod(lambda cls, quick: tiny))
     assert main(["qkd", "sweep", "--quick", "--out", str(tmp_path), "--seed", "3"]) == 0
-    for name in ("keyrate_vs_distance", "qber_vs_fraction", "table_iii"):
+    for name in ("keyrate_vs_distance", "qber_vs_fraction", "table_iii", "cascade_efficiency"):
         assert (tmp_path / f"{name}.parquet").is_file()
-    for name in ("keyrate_vs_distance.png", "qber_vs_fraction.png", "report.html", "manifest.json"):
+    for name in ("keyrate_vs_distance.png", "qber_vs_fraction.png", "cascade_efficiency.png", "report.html",
+                 "manifest.json"):
         assert (tmp_path / name).is_file()
     table = read_table(tmp_path / "table_iii.parquet")
     assert list(table.paper_qber_pct) == [1.2, 8.5, 6.7]

@@ -141,3 +141,14 @@ def test_handshake_rejects_a_forged_reply(ids) -> None:
         init.finish(reply)
     with pytest.raises(HandshakeError):
         respond(cu, mallory.public_key, None, init.hello)
+
+
+def test_e2_example_runs_and_rekeys_on_the_alarm(capsys) -> None:
+    import runpy
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "e2_control_channel.py"
+    runpy.run_path(str(example), run_name="__main__")
+    text = capsys.readouterr().out
+    assert '"e2ap": "RICcontrolRequest"' in text and "replayed indication refused: replay" in text
+    assert "rekeys: ['qkd-alarm: qber']" in text and "'du1-cu1': 1.0" in text

@@ -99,7 +99,7 @@ def sweep(
 ) -> None:
     """Key rate vs distance, QBER vs attack fraction and a Table III comparison: Parquet, PNG, HTML, manifest."""
     from qsec6g.cli.qkd_report import write_sweep_report
-    from qsec6g.qkd.sweeps import SweepSizes, keyrate_vs_distance, qber_vs_fraction, table_iii
+    from qsec6g.qkd.sweeps import SweepSizes, cascade_efficiency, keyrate_vs_distance, qber_vs_fraction, table_iii
     from qsec6g.results import write_table
 
     base = build_config(config, {"device.distance_km": distance, "protocol": "bb84-decoy"})
@@ -110,9 +110,12 @@ def sweep(
     qber = qber_vs_fraction(base, sizes, seed)
     out.print("measuring Table III scenarios ...")
     table = table_iii(base, sizes, seed)
-    for name, df in (("keyrate_vs_distance", rate), ("qber_vs_fraction", qber), ("table_iii", table)):
+    out.print("measuring Cascade efficiency vs QBER ...")
+    eff = cascade_efficiency(base, sizes, seed)
+    tables = {"keyrate_vs_distance": rate, "qber_vs_fraction": qber, "table_iii": table, "cascade_efficiency": eff}
+    for name, df in tables.items():
         write_table(df, out_dir / f"{name}.parquet")
-    html = write_sweep_report(out_dir, rate, qber, table, base, seed, quick)
+    html = write_sweep_report(out_dir, tables, base, seed, quick)
     write_manifest(out_dir / "manifest.json", build_manifest("qkd sweep", base, [seed], quick=quick,
                                                              sizes=sizes.__dict__))
     shown = Table(title="Table III: ours (measured) vs Zangana et al. 2025 (paper)")

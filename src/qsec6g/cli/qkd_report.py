@@ -23,6 +23,8 @@ The paper does not define its retention metric or its attack strengths.</p>
 {{ rate_table }}
 <h2>QBER vs attacked fraction</h2><img src="data:image/png;base64,{{ qber_png }}">
 {{ qber_table }}
+<h2>Cascade efficiency vs QBER</h2><img src="data:image/png;base64,{{ eff_png }}">
+{{ eff_table }}
 </body></html>"""
 
 
@@ -31,9 +33,9 @@ def _png(fig, path: Path) -> str:
     return base64.b64encode(path.read_bytes()).decode()
 
 
-def write_sweep_report(out_dir: Path, rate: pd.DataFrame, qber: pd.DataFrame, table: pd.DataFrame,
-                       base: LinkConfig, seed: int, quick: bool) -> Path:
-    """Plot both sweeps to PNG and write report.html embedding them; returns the HTML path."""
+def write_sweep_report(out_dir: Path, tables: dict[str, pd.DataFrame], base: LinkConfig, seed: int,
+                       quick: bool) -> Path:
+    """Plot the sweeps to PNG and write report.html embedding them; returns the HTML path."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -41,6 +43,8 @@ def write_sweep_report(out_dir: Path, rate: pd.DataFrame, qber: pd.DataFrame, ta
     from jinja2 import Template
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    rate, qber, table, eff = (tables[k] for k in ("keyrate_vs_distance", "qber_vs_fraction", "table_iii",
+                                                  "cascade_efficiency"))
     fig, ax = plt.subplots(figsize=(7, 4.5))
     from qsec6g.qkd.sweeps import analytic_curves
 
@@ -65,10 +69,18 @@ def write_sweep_report(out_dir: Path, rate: pd.DataFrame, qber: pd.DataFrame, ta
     ax.legend()
     qber_png = _png(fig, out_dir / "qber_vs_fraction.png")
     plt.close(fig)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(eff.qber, eff.f_ec, "o-", label="Cascade (measured)")
+    ax.axhline(1.25, color="red", lw=0.8, label="target 1.25")
+    ax.set(xlabel="QBER", ylabel="f_EC = leaked / (N H2(QBER))")
+    ax.legend()
+    eff_png = _png(fig, out_dir / "cascade_efficiency.png")
+    plt.close(fig)
     html = Template(_TEMPLATE).render(
         seed=seed, quick=quick, table3=table.to_html(index=False, float_format="%.3f"), eps=base.post.eps_sec,
         rate_png=rate_png, qber_png=qber_png, rate_table=rate.to_html(index=False, float_format="%.3e"),
-        qber_table=qber.to_html(index=False, float_format="%.4f"),
+        qber_table=qber.to_html(index=False, float_format="%.4f"), eff_png=eff_png,
+        eff_table=eff.to_html(index=False, float_format="%.4f"),
     )
     path = out_dir / "report.html"
     path.write_text(html, encoding="utf-8")
