@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from math import ceil
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +67,8 @@ class LinkReport:
     def skr_per_second(self) -> float:
         return self.skr_per_pulse * self.rep_rate_hz
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Flat JSON-ready dict: report fields, CI bounds, derived rates and ``decoy_*`` statistics."""
         d = asdict(self)
         d["qber_ci_low"], d["qber_ci_high"] = d.pop("qber_ci")
         d.update(retention=self.retention, skr_per_pulse=self.skr_per_pulse, skr_per_second=self.skr_per_second)
@@ -131,13 +133,11 @@ def run_link(config: LinkConfig, seed: int, bus: EventBus | None = None, link_id
         report.f_ec = float(report.leak_ec_bits / (alice.size * binary_entropy(true_qber)))
     report.verified, _ = verify_keys(alice, bob_corrected, post.eps_cor, public_rng)
     if not report.verified:
-        return _abort(report, stats, "verification failed: keys differ after Cascade", False, bus, link_id,
-                      post.qber_threshold)
+        return _abort(report, stats, "verification failed: keys differ after Cascade")
     deviation = sampling_deviation(alice.size, k, post.eps_pe)
     length = finite_key_length(n_single, e_single, deviation, report.leak_ec_bits, post.eps_sec, post.eps_cor)
     if length == 0:
-        return _abort(report, stats, "no secret key: finite-key length is zero", False, bus, link_id,
-                      post.qber_threshold)
+        return _abort(report, stats, "no secret key: finite-key length is zero")
     seed_bits = toeplitz_seed(public_rng, alice.size, length)
     key = privacy_amplify(alice, length, seed_bits)
     report.final_bits = length
@@ -155,25 +155,25 @@ def _decoy_summary(stats: list[ClassStats], b: DecoyBounds, config: LinkConfig) 
     }
 
 
-def _abort_reason(report: LinkReport, config: LinkConfig) -> tuple[str, bool]:
-    """(reason, is eavesdropping alarm); empty reason = go on."""
+def _abort_reason(report: LinkReport, config: LinkConfig) -> tuple[str, str | None]:
+    """(reason, alarm kind 'qber' / 'pns' or None when it is no sign of eavesdropping); empty reason = go on."""
     post = config.post
     if report.sample_bits == 0 or report.key_bits == 0:
-        return "too few detections to estimate the QBER", False
+        return "too few detections to estimate the QBER", None
     if report.qber > post.qber_threshold:
-        return f"QBER {report.qber:.2%} exceeds threshold {post.qber_threshold:.2%} (eavesdropping suspected)", True
+        return f"QBER {report.qber:.2%} exceeds threshold {post.qber_threshold:.2%} (eavesdropping suspected)", "qber"
     if report.decoy:
         y1, y1_cal = report.decoy["y1_lower"], report.decoy["y1_calibrated"]
         if y1 < post.pns_yield_ratio * y1_cal:
             return (f"decoy bound Y1 >= {y1:.3g} is below {post.pns_yield_ratio:g} x calibrated {y1_cal:.3g} "
-                    "(photon-number splitting suspected)"), True
-    return "", False
+                    "(photon-number splitting suspected)"), "pns"
+    return "", None
 
 
-def _abort(report: LinkReport, stats: list[ClassStats], reason: str, alarm: bool, bus: EventBus | None, link_id: str,
-           threshold: float) -> LinkResult:
-    report.aborted, report.abort_reason, report.alarm = True, reason, alarm
-    if alarm and bus is not None:
-        kind = "pns" if "photon-number" in reason else "qber"
-        bus.publish(QkdAlarm(link_id=link_id, reason=kind, qber=report.qber, threshold=threshold, detail=reason))
+def _abort(report: LinkReport, stats: list[ClassStats], reason: str, alarm: str | None = None,
+           bus: EventBus | None = None, link_id: str = "", threshold: float = 0.0) -> LinkResult:
+    """Mark the run aborted; on an eavesdropping alarm publish a :class:`QkdAlarm` of kind ``alarm``."""
+    report.aborted, report.abort_reason, report.alarm = True, reason, alarm is not None
+    if alarm is not None and bus is not None:
+        bus.publish(QkdAlarm(link_id=link_id, reason=alarm, qber=report.qber, threshold=threshold, detail=reason))
     return LinkResult(report, np.empty(0, np.uint8), stats)
