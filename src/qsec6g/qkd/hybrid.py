@@ -149,6 +149,7 @@ class Initiator:
         if tag != b"reply" or len(ct) != ml_kem_768.CIPHERTEXT_SIZE:
             raise HandshakeError("not a handshake reply")
         secret = ml_kem_768.decaps(self._kem_sk, ct)
+        self._kem_sk = b""  # one handshake per ephemeral key (bytes cannot be wiped; drop the reference)
         send, recv = derive_session_keys(self._qkd, secret, hashlib.sha256(transcript).digest())
         return SecureChannel(send, recv, rekey_after)
 
@@ -176,7 +177,7 @@ def respond(me: Identity, peer_public_key: bytes, qkd_key: bytes | None, hello: 
 class _Direction:
     key: bytearray
     epoch: int = 0
-    seq: int = 0  # next sequence number (never reset)
+    seq: int = 0  # next sequence number (restarts only with a fresh handshake's keys)
     in_epoch: int = 0  # frames under the current key
     aead: AESGCM = field(init=False, repr=False)
 
@@ -282,6 +283,7 @@ class HybridLink:
         return init.finish(reply, rekey_after), b
 
     def rekey(self, qkd_key: bytes | None, reason: str) -> None:
+        """Fresh handshake (new ML-KEM secret; ``qkd_key`` None = QKD key not trusted), installed on both ends."""
         new_a, new_b = self._handshake(qkd_key, self.a.rekey_after)
         self.a.adopt(new_a)
         self.b.adopt(new_b)
