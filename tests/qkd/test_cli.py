@@ -52,3 +52,19 @@ def test_sweep_quick_writes_tables_figures_report(tmp_path, monkeypatch) -> None
     qber = read_table(tmp_path / "qber_vs_fraction.parquet")
     full = qber[(qber.attack == "intercept-resend") & (qber.fraction == 1.0)].iloc[0]
     assert full.alarm and full.ci_low < full.theory_no_dark < full.ci_high
+
+
+def test_config_file_is_validated_and_options_override_it(tmp_path, capsys) -> None:
+    good = tmp_path / "link.yaml"
+    good.write_text("protocol: bb84-ideal\npulses: 100000\ndevice:\n  distance_km: 5\n  misalignment: 0.01\n")
+    out_dir = tmp_path / "out"
+    assert main(["qkd", "run", "--config", str(good), "--distance", "7", "--out", str(out_dir)]) == 0
+    report = json.loads((out_dir / "report.json").read_text())
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    assert report["distance_km"] == 7 and report["protocol"] == "bb84-ideal"
+    assert manifest["config"]["device"]["misalignment"] == 0.01
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("device:\n  distanse_km: 5\n")
+    capsys.readouterr()
+    assert main(["qkd", "run", "--config", str(bad)]) == 2
+    assert "unknown key 'device.distanse_km'" in capsys.readouterr().err
