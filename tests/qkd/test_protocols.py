@@ -83,3 +83,19 @@ def test_same_seed_same_run_and_chunking_is_invisible_to_statistics() -> None:
     assert np.array_equal(a.alice_bit, b.alice_bit) and np.array_equal(a.bob_bit, b.bob_bit)
     c = simulate(*args, make_rng(10), chunk=1 << 12)
     assert c.pulses == a.pulses == 300_000
+
+
+def test_decoy_intercept_resend_qber_follows_the_click_weighted_share() -> None:
+    """With coherent pulses Eve resends only pulses in which she found a photon, so attacked pulses are a smaller
+    share of Bob's clicks than f; the QBER follows that share (closed form in sweeps.expected_attack_qber)."""
+    from qsec6g.qkd.params import LinkConfig
+    from qsec6g.qkd.sweeps import expected_attack_qber
+
+    cfg = LinkConfig(device=DeviceParams(distance_km=10.0, dark_count_prob=0.0), attack="intercept-resend:0.5")
+    det = simulate("bb84-decoy", cfg.source, cfg.device, parse_attack(cfg.attack), 8_000_000, make_rng(12))
+    qber, n = sifted_qber(det)
+    expected = expected_attack_qber(cfg, cfg.attack)
+    e = cfg.device.misalignment
+    naive = 0.5 * e + 0.5 * (0.25 + e / 2)  # if attacked pulses were half of Bob's clicks
+    assert expected < naive - 0.01
+    assert within_sigmas(qber, expected, n), (qber, expected, n)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from qsec6g.qkd.attacks import honest_click_prob, parse_attack
 from qsec6g.qkd.cascade import cascade
 from qsec6g.qkd.estimation import decoy_bounds_from_stats
 from qsec6g.qkd.keyrate import analytic_decoy_rate, binary_entropy, gllp_rate
@@ -69,15 +70,30 @@ def keyrate_vs_distance(base: LinkConfig, sizes: SweepSizes, seed: int) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def expected_attack_qber(base: LinkConfig, spec: str) -> float:
+    """Signal-class QBER without dark counts under an attack on a fraction f of pulses.
+
+    Attacked pulses err with probability 1/4 + e_det/2 (intercept-resend: Eve's basis wrong half the time, then
+    misalignment) or 1/2 (noise); their share among Bob's clicks is f p_att / (f p_att + (1 - f) p_honest), since
+    Eve can only resend pulses in which she found a photon.
+    """
+    attack = parse_attack(spec)
+    dev, mu = base.device, (None if base.protocol == "bb84-ideal" else base.source.mu)
+    eta, e, f = dev.transmittance(), dev.misalignment, attack.fraction
+    p_att = attack.attacked_click_prob(mu, eta, dev.detector_efficiency, mu)
+    p_honest = honest_click_prob(mu, eta)
+    share = f * p_att / (f * p_att + (1 - f) * p_honest) if f > 0 else 0.0
+    return (1 - share) * e + share * (0.5 if attack.depolarises else 0.25 + e / 2)
+
+
 def qber_vs_fraction(base: LinkConfig, sizes: SweepSizes, seed: int) -> pd.DataFrame:
     """Measured QBER (with CI) vs attacked fraction for random / fixed-basis intercept-resend and noise."""
     rows = []
-    e = base.device.misalignment
     for kind in ("intercept-resend", "intercept-resend-fixed", "noise"):
         for j, f in enumerate(sizes.fractions):
             cfg = base.model_copy(update={"attack": f"{kind}:{f}", "pulses": sizes.pulses_per_fraction})
             r = run_link(cfg, seed + 100 * j).report
-            theory = (1 - f) * e + f * ((0.25 + e / 2) if kind != "noise" else 0.5)
+            theory = expected_attack_qber(cfg, cfg.attack)
             rows.append({"attack": kind, "fraction": float(f), "qber": r.qber, "ci_low": r.qber_ci[0],
                          "ci_high": r.qber_ci[1], "theory_no_dark": theory, "alarm": r.alarm})
     return pd.DataFrame(rows)
