@@ -12,7 +12,6 @@ from rich.table import Table
 from qsec6g.cli.console import out
 from qsec6g.cli.options import ConfigOpt, OutOpt, QuickOpt, SeedOpt
 from qsec6g.config import load_config, validate_config
-from qsec6g.errors import UserInputError
 from qsec6g.manifest import build_manifest, write_manifest
 from qsec6g.qkd.attacks import parse_attack
 from qsec6g.qkd.params import PROTOCOLS, LinkConfig

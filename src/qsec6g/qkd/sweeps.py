@@ -1,4 +1,5 @@
-"""Measured sweeps: key rate vs distance, QBER vs attack fraction, and our version of the paper's Table III.
+"""Measured sweeps: key rate vs distance, QBER vs attack fraction, Cascade efficiency vs QBER, and our version of
+the paper's Table III.
 
 Paper: Zangana et al., "Quantum-Assisted Architectures for 6G and IoT" (2025), Table III. Its scenarios are not
 specified beyond their names, so ours are stated here (bb84-decoy, GYS devices, 10 km unless configured):
@@ -31,6 +32,8 @@ SCENARIOS = {"normal": "none", "eavesdropping": "intercept-resend:0.2", "adversa
 
 @dataclass(frozen=True)
 class SweepSizes:
+    """Grid and sample sizes of ``qsec6g qkd sweep`` (``of(quick=True)`` is the smoke-test size)."""
+
     pulses_per_distance: int
     distances_km: tuple[float, ...]
     fractions: tuple[float, ...]
