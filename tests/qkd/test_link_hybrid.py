@@ -32,6 +32,18 @@ def test_clean_ideal_run_gives_matching_keys_of_the_formula_length() -> None:
     assert r.sifted_bits == r.sample_bits + r.key_bits
 
 
+def test_decoy_run_final_length_is_the_single_photon_formula() -> None:
+    cfg = LinkConfig(protocol="bb84-decoy", pulses=10_000_000)
+    result = run_link(cfg, seed=4)
+    r = result.report
+    assert not r.aborted and r.keys_match
+    n1 = r.key_bits * r.decoy["q1_lower"] / r.decoy["q_signal"]
+    e1 = min(0.5, r.decoy["e1_upper"] + sampling_deviation(r.key_bits, r.sample_bits, cfg.post.eps_pe))
+    expected = int(np.floor(n1 * (1 - binary_entropy(e1)) - r.leak_ec_bits
+                            - log2(2 / (cfg.post.eps_sec**2 * cfg.post.eps_cor))))
+    assert r.final_bits == expected == result.key.size > 0
+
+
 def test_intercept_resend_aborts_and_publishes_an_alarm() -> None:
     bus, seen = EventBus(), []
     bus.subscribe(QkdAlarm, seen.append)
