@@ -82,3 +82,13 @@ def test_finite_key_length_formula() -> None:
     expected = int(np.floor(n * (1 - binary_entropy(e + dev)) - leak - log2(2 / (1e-20 * 1e-15))))
     assert finite_key_length(n, e, dev, leak, 1e-10, 1e-15) == expected
     assert finite_key_length(1000, 0.2, 0.0, 900, 1e-10, 1e-15) == 0
+
+
+def test_default_signal_intensity_is_near_the_optimum() -> None:
+    from qsec6g.qkd.keyrate import analytic_decoy_rate, optimal_mu
+
+    device, source = DeviceParams(), SourceParams()
+    best = optimal_mu(device, source, 50.0)
+    assert abs(best - source.mu) < 0.02
+    at_best = analytic_decoy_rate(device, source.model_copy(update={"mu": best}), 50.0, decoys="infinite")
+    assert at_best >= analytic_decoy_rate(device, source, 50.0, decoys="infinite")

@@ -85,3 +85,14 @@ def cutoff_distance(rate_at, lo: float = 0.0, hi: float = 400.0, tol: float = 0.
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if rate_at(mid) > 0 else (lo, mid)
     return lo
+
+
+def optimal_mu(device: DeviceParams, source: SourceParams, distance_km: float, decoys: str = "infinite") -> float:
+    """Signal intensity in (0.01, 1.5) that maximises :func:`analytic_decoy_rate` at ``distance_km``."""
+    from scipy.optimize import minimize_scalar
+
+    def neg_rate(mu: float) -> float:
+        src = source.model_copy(update={"mu": mu, "nu": min(source.nu, mu / 2)})
+        return -analytic_decoy_rate(device, src, distance_km, decoys=decoys)
+
+    return float(minimize_scalar(neg_rate, bounds=(0.01, 1.5), method="bounded", options={"xatol": 1e-4}).x)
