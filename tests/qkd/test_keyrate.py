@@ -25,7 +25,7 @@ def _h(x: float) -> float:
 
 
 def published_two_decoy_rate(distance_km: float) -> float:
-    """Ma et al. (2005): Eqs. 5-8 for Q and E, Eq. 34 (Y1_L), Eq. 37 (e1_U), Eq. 1 (GLLP), written out here."""
+    """Ma et al. (2005): closed forms for Q and E, Eq. 34 (Y1_L), Eq. 37 (e1_U), Eq. 1 (GLLP), written out here."""
     eta = 10 ** (-ALPHA * distance_km / 10) * ETA_DET
     q = lambda m: Y0 + 1 - exp(-eta * m)  # noqa: E731
     e = lambda m: (0.5 * Y0 + E_DET * (1 - exp(-eta * m))) / q(m)  # noqa: E731

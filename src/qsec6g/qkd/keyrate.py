@@ -39,7 +39,7 @@ def gllp_rate(q_mu: float, e_mu: float, q1: float, e1: float, f_ec: float = 1.22
 
 @dataclass(frozen=True)
 class ExpectedStats:
-    """Closed-form gains and error rates of Ma et al. (2005) Eqs. 5-8 for a coherent pulse of mean mu."""
+    """Closed-form gain and error rate of a coherent pulse of mean mu (Ma et al. 2005, Sec. II)."""
 
     gain: float
     qber: float
