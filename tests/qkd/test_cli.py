@@ -38,11 +38,11 @@ def test_bad_input_exits_2_with_one_line(args, needle, capsys) -> None:
 def test_sweep_quick_writes_tables_figures_report(tmp_path, monkeypatch) -> None:
     from qsec6g.qkd import sweeps
 
-    tiny = sweeps.SweepSizes(200_000, (0.0, 100.0), (0.0, 1.0), 200_000, 400_000, 2)
+    tiny = sweeps.SweepSizes(200_000, (0.0, 100.0), (0.0, 1.0), 200_000, 400_000, 2, (25.0,), (200_000,), 1)
     monkeypatch.setattr(sweeps, "CASCADE_QBERS", (0.02, 0.05))
     monkeypatch.setattr(sweeps.SweepSizes, "of", classmethod(lambda cls, quick: tiny))
     assert main(["qkd", "sweep", "--quick", "--out", str(tmp_path), "--seed", "3"]) == 0
-    for name in ("keyrate_vs_distance", "qber_vs_fraction", "table_iii", "cascade_efficiency"):
+    for name in ("keyrate_vs_distance", "qber_vs_fraction", "table_iii", "cascade_efficiency", "pns_detection"):
         assert (tmp_path / f"{name}.parquet").is_file()
     for name in ("keyrate_vs_distance.png", "qber_vs_fraction.png", "cascade_efficiency.png", "report.html",
                  "manifest.json"):

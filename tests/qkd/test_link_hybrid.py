@@ -164,3 +164,27 @@ def test_e2_example_runs_and_rekeys_on_the_alarm(capsys) -> None:
     text = capsys.readouterr().out
     assert '"e2ap": "RICcontrolRequest"' in text and "replayed indication refused: replay" in text
     assert "rekeys: ['qkd-alarm: qber']" in text and "'du1-cu1': 1.0" in text
+
+
+def test_gain_limits_are_exact_poisson_limits() -> None:
+    from scipy.stats import norm, poisson
+
+    from qsec6g.qkd.estimation import ClassStats, gain_limit
+
+    tail = norm.sf(3.0)
+    for k in (0, 1, 7, 250):
+        stats = ClassStats("decoy", 0.05, 1_000_000, k, 0, 0)
+        upper, lower = gain_limit(stats, 3.0) * stats.sent, gain_limit(stats, -3.0) * stats.sent
+        assert poisson.cdf(k, upper) == pytest.approx(tail, rel=1e-6)  # P(X <= k | upper) = tail
+        if k == 0:
+            assert lower == 0.0
+        else:
+            assert poisson.sf(k - 1, lower) == pytest.approx(tail, rel=1e-6)  # P(X >= k | lower) = tail
+        assert gain_limit(stats, 0.0) == k / stats.sent
+
+
+def test_no_pns_alarm_from_a_handful_of_decoy_clicks() -> None:
+    # 80 km, 1e6 pulses: ~5 weak-decoy clicks expected; an honest link must not be accused
+    for seed in range(3):
+        r = run_link(LinkConfig(pulses=1_000_000, device=DeviceParams(distance_km=80)), seed).report
+        assert not r.alarm, r.abort_reason

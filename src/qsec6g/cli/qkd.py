@@ -98,7 +98,9 @@ def sweep(
 ) -> None:
     """Key rate vs distance, QBER vs attack fraction and a Table III comparison: Parquet, PNG, HTML, manifest."""
     from qsec6g.cli.qkd_report import write_sweep_report
-    from qsec6g.qkd.sweeps import SweepSizes, cascade_efficiency, keyrate_vs_distance, qber_vs_fraction, table_iii
+    from qsec6g.qkd.sweeps import (
+        SweepSizes, cascade_efficiency, keyrate_vs_distance, pns_detection, qber_vs_fraction, table_iii,
+    )
     from qsec6g.results import write_table
 
     base = build_config(config, {"device.distance_km": distance, "protocol": "bb84-decoy"})
@@ -111,7 +113,10 @@ def sweep(
     table = table_iii(base, sizes, seed)
     out.print("measuring Cascade efficiency vs QBER ...")
     eff = cascade_efficiency(base, sizes, seed)
-    tables = {"keyrate_vs_distance": rate, "qber_vs_fraction": qber, "table_iii": table, "cascade_efficiency": eff}
+    out.print("measuring PNS detection ...")
+    pns = pns_detection(base, sizes, seed)
+    tables = {"keyrate_vs_distance": rate, "qber_vs_fraction": qber, "table_iii": table, "cascade_efficiency": eff,
+              "pns_detection": pns}
     for name, df in tables.items():
         write_table(df, out_dir / f"{name}.parquet")
     html = write_sweep_report(out_dir, tables, base, seed, quick)

@@ -25,6 +25,8 @@ The paper does not define its retention metric or its attack strengths.</p>
 {{ qber_table }}
 <h2>Cascade efficiency vs QBER</h2><img src="data:image/png;base64,{{ eff_png }}">
 {{ eff_table }}
+<h2>PNS detection: alarms per (attack, distance, pulses)</h2>
+{{ pns_table }}
 </body></html>"""
 
 
@@ -81,6 +83,8 @@ def write_sweep_report(out_dir: Path, tables: dict[str, pd.DataFrame], base: Lin
         rate_png=rate_png, qber_png=qber_png, rate_table=rate.to_html(index=False, float_format="%.3e"),
         qber_table=qber.to_html(index=False, float_format="%.4f"), eff_png=eff_png,
         eff_table=eff.to_html(index=False, float_format="%.4f"),
+        pns_table=tables["pns_detection"].groupby(["attack", "distance_km", "pulses"]).alarm.agg(["sum", "count"])
+        .rename(columns={"sum": "alarms", "count": "runs"}).reset_index().to_html(index=False),
     )
     path = out_dir / "report.html"
     path.write_text(html, encoding="utf-8")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from math import exp, log, sqrt
 
 import numpy as np
-from scipy.stats import beta
+from scipy.stats import beta, chi2, norm
 
 from qsec6g.qkd.protocols import Detections
 
@@ -91,18 +91,26 @@ def decoy_bounds(q_mu: float, e_mu: float, q_nu: float, e_nu: float, y0: float, 
     return DecoyBounds(y0=y0, y1_lower=y1, q1_lower=y1 * mu * exp(-mu), e1_upper=float(np.clip(e1, 0.0, 0.5)))
 
 
-def fluctuate(gain: float, sent: int, sigmas: float, sign: int) -> float:
-    """Gain moved by ``sigmas`` binomial standard deviations (sign -1 down, +1 up); 0 sigmas returns it unchanged."""
-    if sigmas == 0 or sent == 0:
-        return gain
-    return max(0.0, gain + sign * sigmas * sqrt(gain * (1 - gain) / sent))
+def gain_limit(stats: ClassStats, sigmas: float) -> float:
+    """Confidence limit on a class's gain: upper for ``sigmas`` > 0, lower for < 0, the gain itself for 0.
+
+    Exact Poisson (Garwood) limits on the click count at the one-sided tail of ``|sigmas|`` normal standard
+    deviations, so that a handful of clicks (or none) gives an honest, wide interval.
+    """
+    if sigmas == 0 or stats.sent == 0:
+        return stats.gain
+    tail, k = float(norm.sf(abs(sigmas))), stats.detected
+    if sigmas > 0:
+        count = 0.5 * float(chi2.ppf(1.0 - tail, 2 * k + 2))
+    else:
+        count = 0.5 * float(chi2.ppf(tail, 2 * k)) if k > 0 else 0.0
+    return count / stats.sent
 
 
 def decoy_bounds_from_stats(stats: list[ClassStats], sigmas: float = 0.0) -> DecoyBounds:
-    """Decoy bounds from [signal, decoy, vacuum] statistics; with ``sigmas`` > 0 the gains are taken pessimistically."""
+    """Decoy bounds from [signal, decoy, vacuum] statistics; ``sigmas`` > 0 moves the gains pessimistically (smaller
+    Y1), ``sigmas`` < 0 optimistically (used to ask whether even a generous Y1 is too small)."""
     s, d, v = stats
-    y0 = fluctuate(v.gain, v.sent, sigmas, +1)
-    q_nu = fluctuate(d.gain, d.sent, sigmas, -1)
-    q_mu = fluctuate(s.gain, s.sent, sigmas, +1)
+    y0, q_nu, q_mu = gain_limit(v, sigmas), gain_limit(d, -sigmas), gain_limit(s, sigmas)
     assert s.mu is not None and d.mu is not None
     return decoy_bounds(q_mu, s.qber, q_nu, d.qber, y0, s.mu, d.mu)

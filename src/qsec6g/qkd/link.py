@@ -113,7 +113,9 @@ def run_link(config: LinkConfig, seed: int, bus: EventBus | None = None, link_id
     n_single, e_single = float(alice.size), qber
     if config.protocol == "bb84-decoy":
         bounds = decoy_bounds_from_stats(stats, post.decoy_sigmas)
+        optimistic = decoy_bounds_from_stats(stats, -post.pns_sigmas)  # gains moved towards a larger Y1
         report.decoy = _decoy_summary(stats, bounds, config)
+        report.decoy["y1_optimistic"] = optimistic.y1_lower
         n_single = alice.size * bounds.q1_lower / stats[0].gain if stats[0].gain else 0.0
         e_single = bounds.e1_upper
     reason, alarm = _abort_reason(report, config)
@@ -161,12 +163,15 @@ def _abort_reason(report: LinkReport, config: LinkConfig) -> tuple[str, str | No
     if report.sample_bits == 0 or report.key_bits == 0:
         return "too few detections to estimate the QBER", None
     if report.qber > post.qber_threshold:
-        return f"QBER {report.qber:.2%} exceeds threshold {post.qber_threshold:.2%} (eavesdropping suspected)", "qber"
+        above = f"QBER {report.qber:.2%} exceeds threshold {post.qber_threshold:.2%}"
+        if report.qber_ci[0] > post.qber_threshold:
+            return f"{above} (eavesdropping suspected)", "qber"
+        return f"{above} (sample too small to call it eavesdropping)", None
     if report.decoy:
-        y1, y1_cal = report.decoy["y1_lower"], report.decoy["y1_calibrated"]
+        y1, y1_cal = report.decoy["y1_optimistic"], report.decoy["y1_calibrated"]
         if y1 < post.pns_yield_ratio * y1_cal:
-            return (f"decoy bound Y1 >= {y1:.3g} is below {post.pns_yield_ratio:g} x calibrated {y1_cal:.3g} "
-                    "(photon-number splitting suspected)"), "pns"
+            return (f"decoy estimate Y1 <= {y1:.3g} (+{post.pns_sigmas:g} sigma) is below {post.pns_yield_ratio:g} x "
+                    f"calibrated {y1_cal:.3g} (photon-number splitting suspected)"), "pns"
     return "", None
 
 

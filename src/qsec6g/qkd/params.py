@@ -63,18 +63,24 @@ class PostProcessingParams(StrictModel):
     """Parameter estimation, abort rules, Cascade and the security parameters of the finite-key bound."""
 
     sample_fraction: float = Field(0.1, gt=0.0, lt=1.0, description="Sifted share disclosed to estimate QBER.")
-    qber_threshold: float = Field(0.11, gt=0.0, le=0.5, description="Abort when the estimated QBER exceeds this.")
-    pns_yield_ratio: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description="Abort (PNS suspected) when the decoy lower bound on Y1 is below this share of the calibrated Y1.",
+    qber_threshold: float = Field(
+        0.11, gt=0.0, le=0.5,
+        description="Abort when the estimated QBER exceeds this; raise an alarm when even the CI's lower end does.",
     )
+    pns_yield_ratio: float = Field(
+        0.8, ge=0.0, le=1.0,
+        description="PNS alarm when an optimistic decoy estimate of Y1 is below this share of the calibrated Y1.",
+    )
+    pns_sigmas: float = Field(3.0, ge=0.0, description="Std. deviations the gains move for the optimistic Y1.")
     confidence: float = Field(0.95, gt=0.0, lt=1.0, description="Two-sided level of the reported QBER interval.")
     cascade_passes: int = Field(8, ge=1, le=32)
     cascade_frame_bits: int = Field(16384, ge=64, description="Cascade frame length (bits reconciled together).")
     eps_pe: float = Field(1e-10, gt=0.0, lt=1.0, description="Failure probability of the phase-error estimate.")
     eps_sec: float = Field(1e-10, gt=0.0, lt=1.0, description="Secrecy parameter of privacy amplification.")
     eps_cor: float = Field(1e-15, gt=0.0, lt=1.0, description="Correctness: verification tag of ceil(log2 1/eps) bits.")
-    decoy_sigmas: float = Field(0.0, ge=0.0, description="Std. deviations taken off decoy gains (0 = asymptotic).")
+    decoy_sigmas: float = Field(
+        0.0, ge=0.0, description="Confidence (in normal sigmas) of Poisson limits on the decoy gains (0 = asymptotic).",
+    )
 
 
 class LinkConfig(StrictModel):

@@ -40,11 +40,15 @@ class SweepSizes:
     pulses_per_fraction: int
     pulses_table: int
     cascade_frames: int
+    pns_distances_km: tuple[float, ...] = (0.0, 25.0, 50.0, 80.0, 110.0)
+    pns_pulses: tuple[int, ...] = (1_000_000, 4_000_000, 20_000_000)
+    pns_seeds: int = 3
 
     @classmethod
     def of(cls, quick: bool) -> "SweepSizes":
         if quick:
-            return cls(2_000_000, tuple(range(0, 151, 30)), (0.0, 0.25, 0.5, 0.75, 1.0), 1_000_000, 20_000_000, 16)
+            return cls(2_000_000, tuple(range(0, 151, 30)), (0.0, 0.25, 0.5, 0.75, 1.0), 1_000_000, 20_000_000, 16,
+                       (25.0, 80.0), (1_000_000,), 1)
         return cls(50_000_000, tuple(range(0, 161, 10)), tuple(np.round(np.linspace(0, 1, 11), 2)), 4_000_000,
                    200_000_000, 128)
 
@@ -118,6 +122,22 @@ def cascade_efficiency(base: LinkConfig, sizes: SweepSizes, seed: int) -> pd.Dat
         rows.append({"qber": q, "f_ec": float(result.leaked_bits.sum() / shannon),
                      "frames": sizes.cascade_frames, "frame_bits": n,
                      "frames_failed": int((result.corrected != alice).any(axis=1).sum())})
+    return pd.DataFrame(rows)
+
+
+def pns_detection(base: LinkConfig, sizes: SweepSizes, seed: int) -> pd.DataFrame:
+    """Alarm decisions with and without a PNS attack over distance, pulse count and seeds (decoy BB84)."""
+    rows = []
+    for attack in ("none", "pns"):
+        for dist in sizes.pns_distances_km:
+            dev = base.device.model_copy(update={"distance_km": dist})
+            for pulses in sizes.pns_pulses:
+                for s in range(sizes.pns_seeds):
+                    cfg = base.model_copy(update={"attack": attack, "device": dev, "pulses": pulses})
+                    r = run_link(cfg, seed + s).report
+                    rows.append({"attack": attack, "distance_km": dist, "pulses": pulses, "seed": seed + s,
+                                 "alarm": r.alarm, "qber": r.qber,
+                                 "y1_optimistic_over_calibrated": r.decoy["y1_optimistic"] / r.decoy["y1_calibrated"]})
     return pd.DataFrame(rows)
 
 
