@@ -36,21 +36,36 @@ def build_config(path: Path | None, overrides: dict[str, Any]) -> LinkConfig:
 
 
 Opt = typer.Option
+_D = LinkConfig()  # defaults shown in --help
 ATTACK_HELP = "none | intercept-resend:F | intercept-resend-fixed:F | pns[:F] | noise:F (F = attacked fraction)"
 
 
 @app.command("run")
 def run(
-    protocol: Annotated[Optional[str], Opt("--protocol", help=f"One of {', '.join(PROTOCOLS)}.")] = None,
+    protocol: Annotated[
+        Optional[str], Opt("--protocol", help=f"One of {', '.join(PROTOCOLS)} (default {_D.protocol}).")
+    ] = None,
     attack: Annotated[Optional[str], Opt("--attack", help=ATTACK_HELP)] = None,
-    distance: Annotated[Optional[float], Opt("--distance", help="Fibre length in km.")] = None,
-    pulses: Annotated[Optional[int], Opt("--pulses", help="Pulses sent.")] = None,
-    mu: Annotated[Optional[float], Opt("--mu", help="Signal mean photon number.")] = None,
-    detector_efficiency: Annotated[Optional[float], Opt("--detector-efficiency")] = None,
-    dark_count: Annotated[Optional[float], Opt("--dark-count", help="Y0 per pulse.")] = None,
-    misalignment: Annotated[Optional[float], Opt("--misalignment", help="e_det.")] = None,
-    depolarising: Annotated[Optional[float], Opt("--depolarising")] = None,
-    qber_threshold: Annotated[Optional[float], Opt("--qber-threshold", help="Abort above this QBER.")] = None,
+    distance: Annotated[
+        Optional[float], Opt("--distance", help=f"Fibre length, km (default {_D.device.distance_km:g}).")
+    ] = None,
+    pulses: Annotated[Optional[int], Opt("--pulses", help=f"Pulses sent (default {_D.pulses:g}).")] = None,
+    mu: Annotated[Optional[float], Opt("--mu", help=f"Signal mean photon number (default {_D.source.mu:g}).")] = None,
+    detector_efficiency: Annotated[
+        Optional[float], Opt("--detector-efficiency", help=f"eta_det (default {_D.device.detector_efficiency:g}).")
+    ] = None,
+    dark_count: Annotated[
+        Optional[float], Opt("--dark-count", help=f"Y0 per pulse (default {_D.device.dark_count_prob:g}).")
+    ] = None,
+    misalignment: Annotated[
+        Optional[float], Opt("--misalignment", help=f"e_det (default {_D.device.misalignment:g}).")
+    ] = None,
+    depolarising: Annotated[
+        Optional[float], Opt("--depolarising", help=f"Channel depolarising p (default {_D.device.depolarising:g}).")
+    ] = None,
+    qber_threshold: Annotated[
+        Optional[float], Opt("--qber-threshold", help=f"Abort above this QBER (default {_D.post.qber_threshold:g}).")
+    ] = None,
     seed: SeedOpt = 7,
     config: ConfigOpt = None,
     out_dir: Annotated[Optional[Path], Opt("--out", help="Write report.json and manifest.json here.")] = None,
