@@ -82,6 +82,9 @@ def eval_(
         cfg.max_train = 3000
         cfg.n_boot = 50
         cfg.segment_runs = 10
+        cfg.stream_windows = 8
+        if "stream_detector" not in cfg.model_fields_set:
+            cfg.stream_detector = "logreg"
 
     def line(r: dict) -> None:
         acc = f"  3-class acc {r['three_class_acc']:.3f}" if "three_class_acc" in r else ""

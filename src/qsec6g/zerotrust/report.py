@@ -68,7 +68,6 @@ def fig_confusions(res: EvalResult, path: Path) -> Path:
 
     plt = _plt()
     y = res.prepared.y["test"]
-    names = list(res.test_scores)
     mats = {f"{n} @ γ*": confusion_matrix(y, res.test_scores[n] >= r["gamma_star"], labels=[0, 1])
             for n, r in ((r["detector"], r) for r in res.rows)}
     mats.update({f"{n} (3-class)": m for n, m in res.confusion3.items()})
@@ -85,7 +84,6 @@ def fig_confusions(res: EvalResult, path: Path) -> Path:
         ax.set_ylabel("true", fontsize=7)
     for ax in list(axes.flat)[k:]:
         ax.axis("off")
-    del names
     return save(fig, path)
 
 
@@ -112,7 +110,10 @@ def fig_training(res: EvalResult, path: Path) -> Path:
         if c:
             ax.plot(range(1, len(c) + 1), c, label=name)
     ax.set(xlabel="epoch", ylabel="training loss (cross-entropy)", title="training curves (torch detectors)")
-    ax.legend(fontsize=7)
+    if ax.lines:
+        ax.legend(fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "no torch detector in this run", ha="center", transform=ax.transAxes)
     return save(fig, path)
 
 
