@@ -49,6 +49,10 @@ def test_train_then_score(flows_csv, tmp_path, capsys):
     assert main(["ztf", "score", "--model", str(model), "--data", str(flows_csv), "--out", str(tmp_path / "s")]) == 0
     scores = pd.read_parquet(tmp_path / "s" / "scores.parquet")
     assert len(scores) == 600 and scores.anomaly_score.between(0, 1).all()
+    unlabelled = tmp_path / "new.csv"
+    pd.read_csv(flows_csv).drop(columns=["verdict"]).head(50).to_csv(unlabelled, index=False)
+    assert main(["ztf", "score", "--model", str(model), "--data", str(unlabelled), "--out", str(tmp_path / "n")]) == 0
+    assert (pd.read_parquet(tmp_path / "n" / "scores.parquet").label == -1).all()
     from qsec6g.zerotrust.decision import load_engine
     assert load_engine(model / "engine.npz").feature_names == ("dur", "pkts")
 

@@ -27,24 +27,19 @@ CatOpt = Annotated[Optional[str], typer.Option("--categorical", help="Comma-sepa
 DropOpt = Annotated[Optional[str], typer.Option("--drop", help="Comma-separated columns to drop.")]
 
 
-def _overrides(**kw) -> dict:
-    return {k: v for k, v in kw.items() if v is not None}
-
-
 def _eval_config(config: Optional[Path], **kw):
-    from qsec6g.config import load_config
+    """EvalConfig from the YAML file (if any) with command-line values on top (CESNET flags go to ``cesnet``)."""
+    from qsec6g.config import load_config, validate_config
     from qsec6g.zerotrust.pipeline import EvalConfig
 
     cesnet = {k: kw.pop(k) for k in ("intensity", "resolution", "max_entities") if kw.get(k) is not None}
-    for k in ("intensity", "resolution", "max_entities"):
-        kw.pop(k, None)
-    cfg = load_config(EvalConfig, config, _overrides(**kw))
-    if cesnet:
-        cfg.cesnet = cfg.cesnet.model_copy(update=cesnet)
-        cfg.cesnet = type(cfg.cesnet).model_validate(cfg.cesnet.model_dump())
-    if kw.get("label") and not kw.get("dataset") and kw.get("data"):
-        cfg.dataset = "table"
-    return cfg
+    kw = {k: v for k, v in kw.items() if v is not None}
+    cfg = load_config(EvalConfig, config, kw)
+    data = cfg.model_dump()
+    data["cesnet"].update(cesnet)
+    if kw.get("label") and kw.get("data") and "dataset" not in kw:
+        data["dataset"] = "table"
+    return validate_config(EvalConfig, data, "command line")
 
 
 @app.command("eval")
@@ -96,7 +91,7 @@ def eval_(
     out.print(f"wrote {out_dir / 'report.html'}")
 
 
-def _table_split(data, schema, label, normal, categorical, drop, seed):
+def _load_flow_table(data, schema, label, normal, categorical, drop):
     from qsec6g.zerotrust.loaders import load_table
     from qsec6g.zerotrust.schema import FlowSchema, builtin_schema, load_schema
     from qsec6g.zerotrust.pipeline import DATA_ROOT
@@ -138,7 +133,7 @@ def train(
 
     if detector not in ("logreg", "hgb", "mlp"):
         raise UserInputError(f"train saves scikit-learn detectors only (logreg, hgb, mlp), got '{detector}'")
-    table, sch = _table_split(data, schema, label, normal, categorical, drop, seed)
+    table, sch = _load_flow_table(data, schema, label, normal, categorical, drop)
     tr, va, te = stratified_split(table.y, seed=seed)
     numeric = [c for c in table.X.columns if c not in table.categorical]
     pipe = make_pipeline(make_preprocessor(numeric, table.categorical), make_detector(detector, seed, quick))
@@ -170,7 +165,10 @@ def score(
     data: Annotated[str, typer.Option("--data", help="Flow table to score (same columns as training).")],
     out_dir: OutOpt = Path("ztf-scores"),
 ) -> None:
-    """Score a flow table with a trained detector: anomaly score and normal / suspicious / malicious per row."""
+    """Score a flow table with a trained detector: anomaly score and normal / suspicious / malicious per row.
+
+    The label column may be absent (new traffic); ``label`` is then −1 in ``scores.parquet``.
+    """
     import numpy as np
     import pandas as pd
     import skops.io as sio
@@ -186,7 +184,7 @@ def score(
         raise DataError(f"{model}: not a model folder (needs detector.json and detector.skops from `ztf train`)")
     meta = json.loads(meta_path.read_text())
     pipe = sio.load(det_path, trusted=_trusted(det_path))
-    table = load_table(data, FlowSchema(**meta["schema"]))
+    table = load_table(data, FlowSchema(**meta["schema"]), require_label=False)
     missing = [c for c in meta["columns"] if c not in table.X.columns]
     if missing:
         raise DataError(f"{data}: missing column(s) {', '.join(missing)}")
