@@ -228,7 +228,7 @@ def segment(
     df, ex = segmentation_experiment(rows, cols, runs, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_table(df, out_dir / "segmentation.parquet")
-    report.fig_segments(ex["before"], ex["after"], ex["compromised"], ex["foothold"], out_dir / "segments.png")
+    report.fig_segments(ex, out_dir / "segments.png")
     write_manifest(out_dir / "manifest.json", build_manifest(
         "qsec6g ztf segment", {"rows": rows, "cols": cols, "runs": runs}, [seed]))
     for posture, g in df.groupby("posture"):

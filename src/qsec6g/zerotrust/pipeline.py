@@ -138,9 +138,9 @@ def segmentation_experiment(rows: int, cols: int, runs: int, seed: int) -> tuple
                             "attack_surface_reduction": res.attack_surface_reduction,
                             "time_to_containment": res.time_to_containment, "legit_blocked": res.legit_blocked})
             if r == 0 and posture == "zero_trust":
-                comp = {s for s, p in res.final_policies.items() if p == "isolate"}
-                example = {"before": seg.policies(), "after": res.final_policies, "compromised": comp,
-                           "foothold": foothold}
+                example = {"before": seg.policies(), "after": res.final_policies, "compromised": set(res.compromised),
+                           "foothold": foothold, "essential": [(u, v) for u, v, e in seg.graph.edges(data="essential")
+                                                               if e]}
     return pd.DataFrame(records), example
 
 
@@ -175,8 +175,7 @@ def run_eval(cfg: EvalConfig, out: Path, seed: int, quick: bool, command: str,
     figs["risk"] = report.fig_risk(series, (0.65, 0.8), out / "risk_series.png")
     seg, example = segmentation_experiment(cfg.segment_rows, cfg.segment_cols, cfg.segment_runs, seed)
     write_table(seg, out / "segmentation.parquet")
-    figs["seg"] = report.fig_segments(example["before"], example["after"], example["compromised"],
-                                      example["foothold"], out / "segments.png")
+    figs["seg"] = report.fig_segments(example, out / "segments.png")
 
     best_row = max(tables[0].to_dict("records"), key=lambda r: r["roc_auc"])
     zt = seg[seg.posture == "zero_trust"]

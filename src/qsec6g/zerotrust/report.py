@@ -148,22 +148,27 @@ def fig_risk(series: pd.DataFrame, tau: tuple[float, float], path: Path) -> Path
     return save(fig, path)
 
 
-def fig_segments(before: dict[str, str], after: dict[str, str], compromised: set[str], foothold: str,
-                 path: Path) -> Path:
+def fig_segments(example: dict[str, Any], path: Path) -> Path:
+    """Grid segment map before / after: policy colours, essential (allow-listed) edges, foothold F, compromised x."""
     plt = _plt()
     colors = {"allow": "#9bd59b", "restrict": "#f5c26b", "isolate": "#e06666"}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.5))
-    for ax, pol, title in ((axes[0], before, "before (flat network)"), (axes[1], after, "after (zero trust)")):
-        for seg, p in pol.items():
-            i, j = (int(v) for v in seg[1:].split("c"))
-            ax.add_patch(_plt().Rectangle((j, -i), 0.95, 0.95, color=colors[p]))
-            mark = "F" if seg == foothold else ("x" if seg in compromised and pol is after else "")
-            ax.text(j + 0.47, -i + 0.47, mark, ha="center", va="center", fontsize=9)
-        ax.set_xlim(-0.1, max(int(s.split("c")[1]) for s in pol) + 1)
-        ax.set_ylim(-max(int(s[1:].split("c")[0]) for s in pol) - 0.1, 1)
+    pos = {s: (int(s.split("c")[1]), -int(s[1:].split("c")[0])) for s in example["before"]}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
+    for ax, key, title in ((axes[0], "before", "before: flat network"),
+                           (axes[1], "after", "after: zero-trust posture + detection-driven isolation")):
+        for seg, p in example[key].items():
+            x, y = pos[seg]
+            ax.add_patch(plt.Rectangle((x - 0.42, y - 0.42), 0.84, 0.84, color=colors[p]))
+            mark = "F" if seg == example["foothold"] else ("x" if key == "after" and seg in example["compromised"]
+                                                           else "")
+            ax.text(x, y, mark, ha="center", va="center", fontsize=10, weight="bold")
+        for u, v in example["essential"]:
+            ax.plot([pos[u][0], pos[v][0]], [pos[u][1], pos[v][1]], color="k", lw=1.2, alpha=0.6)
         ax.set_aspect("equal")
         ax.axis("off")
-        ax.set_title(title + " — green allow, amber restrict, red isolate; F foothold, x compromised", fontsize=8)
+        ax.set_title(title, fontsize=9)
+    fig.suptitle("segments: green allow, amber restrict, red isolate; lines = allow-listed (essential) paths; "
+                 "F foothold, x compromised", fontsize=8)
     return save(fig, path)
 
 
