@@ -53,7 +53,7 @@ class EvalConfig(StrictModel):
     fp_budget: float = Field(default=0.05, gt=0, lt=1)
     stream_detector: str = "hgb"
     stream_windows: int = Field(default=20, ge=4)
-    stream_drift: float = 1.5
+    stream_drift: float = 1.0
     segment_rows: int = Field(default=6, ge=2)
     segment_cols: int = Field(default=6, ge=2)
     segment_runs: int = Field(default=50, ge=1)
