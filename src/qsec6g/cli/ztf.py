@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,16 +18,16 @@ from qsec6g.errors import UserInputError
 app = typer.Typer(help="QNN zero-trust engine: detectors, risk, thresholds, micro-segmentation.",
                   no_args_is_help=True)
 
-DatasetOpt = Annotated[Optional[str], typer.Option("--dataset", help="nsl-kdd | cesnet | table (default nsl-kdd).")]
-DataOpt = Annotated[Optional[str], typer.Option("--data", help="Flow table: CSV or Parquet file, or a glob.")]
-SchemaOpt = Annotated[Optional[Path], typer.Option("--schema", help="Schema YAML (label, normal, categorical…).")]
-LabelOpt = Annotated[Optional[str], typer.Option("--label", help="Label column (schema on the command line).")]
-NormalOpt = Annotated[Optional[str], typer.Option("--normal", help="Comma-separated label values meaning normal.")]
-CatOpt = Annotated[Optional[str], typer.Option("--categorical", help="Comma-separated categorical columns.")]
-DropOpt = Annotated[Optional[str], typer.Option("--drop", help="Comma-separated columns to drop.")]
+DatasetOpt = Annotated[str | None, typer.Option("--dataset", help="nsl-kdd | cesnet | table (default nsl-kdd).")]
+DataOpt = Annotated[str | None, typer.Option("--data", help="Flow table: CSV or Parquet file, or a glob.")]
+SchemaOpt = Annotated[Path | None, typer.Option("--schema", help="Schema YAML (label, normal, categorical…).")]
+LabelOpt = Annotated[str | None, typer.Option("--label", help="Label column (schema on the command line).")]
+NormalOpt = Annotated[str | None, typer.Option("--normal", help="Comma-separated label values meaning normal.")]
+CatOpt = Annotated[str | None, typer.Option("--categorical", help="Comma-separated categorical columns.")]
+DropOpt = Annotated[str | None, typer.Option("--drop", help="Comma-separated columns to drop.")]
 
 
-def _eval_config(config: Optional[Path], **kw):
+def _eval_config(config: Path | None, **kw):
     """EvalConfig from the YAML file (if any) with command-line values on top (CESNET flags go to ``cesnet``)."""
     from qsec6g.config import load_config, validate_config
     from qsec6g.zerotrust.pipeline import EvalConfig
@@ -53,12 +53,12 @@ def eval_(
     normal: NormalOpt = None,
     categorical: CatOpt = None,
     drop: DropOpt = None,
-    detectors: Annotated[Optional[str], typer.Option("--detectors", help="Comma-separated detector names.")] = None,
-    max_train: Annotated[Optional[int], typer.Option("--max-train", help="Subsample training rows.")] = None,
-    iqr: Annotated[Optional[bool], typer.Option("--iqr/--no-iqr", help="IQR outlier removal on train.")] = None,
-    intensity: Annotated[Optional[float], typer.Option("--intensity", help="CESNET attack intensity.")] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", help="CESNET day | hour.")] = None,
-    max_entities: Annotated[Optional[int], typer.Option("--max-entities", help="CESNET IPs to load.")] = None,
+    detectors: Annotated[str | None, typer.Option("--detectors", help="Comma-separated detector names.")] = None,
+    max_train: Annotated[int | None, typer.Option("--max-train", help="Subsample training rows.")] = None,
+    iqr: Annotated[bool | None, typer.Option("--iqr/--no-iqr", help="IQR outlier removal on train.")] = None,
+    intensity: Annotated[float | None, typer.Option("--intensity", help="CESNET attack intensity.")] = None,
+    resolution: Annotated[str | None, typer.Option("--resolution", help="CESNET day | hour.")] = None,
+    max_entities: Annotated[int | None, typer.Option("--max-entities", help="CESNET IPs to load.")] = None,
     seed: SeedOpt = 0,
     quick: QuickOpt = False,
 ) -> None:
@@ -93,8 +93,8 @@ def eval_(
 
 def _load_flow_table(data, schema, label, normal, categorical, drop):
     from qsec6g.zerotrust.loaders import load_table
-    from qsec6g.zerotrust.schema import FlowSchema, builtin_schema, load_schema
     from qsec6g.zerotrust.pipeline import DATA_ROOT
+    from qsec6g.zerotrust.schema import FlowSchema, builtin_schema, load_schema
 
     if schema:
         sch = load_schema(schema)
