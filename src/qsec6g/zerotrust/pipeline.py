@@ -224,7 +224,7 @@ def run_eval(cfg: EvalConfig, out: Path, seed: int, quick: bool, command: str,
                                 "percentile labels of n_bytes (circular, reproduction only)."
                                 if len(tables) > 1 else "")})
     sections.append({"title": "Paper's claims beside ours", "html": report.claims_table(ours)})
-    sections.append({"title": "ROC and precision–recall", "images": [figs["roc"]]})
+    sections.append({"title": "ROC, precision–recall and threshold sensitivity", "images": [figs["roc"]]})
     sections.append({"title": "Confusion matrices", "images": [figs["conf"]]})
     sections.append({"title": "Calibration", "images": [figs["cal"]]})
     sections.append({"title": "Training curves", "images": [figs["train"]]})

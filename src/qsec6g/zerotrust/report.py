@@ -44,10 +44,13 @@ def save(fig, path: Path) -> Path:
 
 
 def fig_roc_pr(res: EvalResult, path: Path) -> Path:
+    """ROC and PR curves of every detector (test) and the best detector's sensitivity curve (validation)."""
     from sklearn.metrics import precision_recall_curve, roc_curve
 
+    from qsec6g.zerotrust.thresholds import sensitivity_curve, youden_threshold
+
     plt = _plt()
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.5))
     y = res.prepared.y["test"]
     for name, s in res.test_scores.items():
         fpr, tpr, _ = roc_curve(y, s)
@@ -60,6 +63,13 @@ def fig_roc_pr(res: EvalResult, path: Path) -> Path:
     b.set(xlabel="recall", ylabel="precision", title="precision–recall (test)")
     a.legend(fontsize=7)
     b.legend(fontsize=7)
+    yv, sv = res.prepared.y["val"], res.val_scores[res.best]
+    grid, sens = sensitivity_curve(yv, sv)
+    c.plot(grid, sens)
+    c.axhline(0, color="k", lw=0.8)
+    c.axvline(youden_threshold(yv, sv), color="tab:red", ls=":", label="γ* = argmax(TPR − FPR)")
+    c.set(xlabel="threshold γ", ylabel="∂TPR/∂γ − ∂FPR/∂γ", title=f"sensitivity curve ({res.best}, validation)")
+    c.legend(fontsize=7)
     return save(fig, path)
 
 
