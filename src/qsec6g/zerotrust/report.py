@@ -186,7 +186,8 @@ def _img(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def _table(df: pd.DataFrame) -> str:
+def table_html(df: pd.DataFrame) -> str:
+    """A DataFrame as a compact HTML table (4 significant digits)."""
     return df.to_html(index=False, float_format=lambda v: f"{v:.4g}", border=0, classes="t")
 
 
@@ -220,10 +221,10 @@ def comparison_table(tables: list[pd.DataFrame]) -> str:
             "gap_to_best", "gap_ci_low", "gap_ci_high", "pr_auc", "dr_at_fpr_budget", "fpr_at_fpr_budget",
             "dr_at_gamma_star", "fpr_at_gamma_star", "three_class_acc", "fit_seconds", "score_flows_per_s"]
     df = pd.concat(tables, ignore_index=True)
-    return _table(df[[c for c in cols if c in df.columns]])
+    return table_html(df[[c for c in cols if c in df.columns]])
 
 
 def claims_table(ours: dict[str, str]) -> str:
     rows = [{"figure": k, "paper (claimed)": v, "ours (this run)": ours.get(k, "not measured in this run")}
             for k, v in PAPER_CLAIMS.items()]
-    return _table(pd.DataFrame(rows))
+    return table_html(pd.DataFrame(rows))
