@@ -36,6 +36,9 @@ def test_eval_with_schema_on_the_command_line(flows_csv, tmp_path, capsys):
     assert set(metrics.detector) == {"logreg", "iforest"} and (metrics.roc_auc > 0.9).all()
     html = (out / "report.html").read_text()
     assert "data:image/png;base64" in html and "paper (claimed)" in html and "0.985" in html
+    claims = html[html.index("paper (claimed)"):html.index("ROC, precision")]
+    best = metrics.roc_auc.max()
+    assert f"{best:.4f}" in claims and "ours (flows, realistic protocol)" in claims   # our number beside theirs
     manifest = json.loads((out / "manifest.json").read_text())
     assert set(manifest["split_indices"]["realistic"]) == {"train", "val", "test"}
 

@@ -21,7 +21,7 @@ from qsec6g.seeding import make_rng
 from qsec6g.zerotrust.decision import DeviceContext, Thresholds, UserContext, outcome
 from qsec6g.zerotrust.detectors import ALL
 from qsec6g.zerotrust.evaluation import EvalResult, Prepared, evaluate, prepare_cesnet, prepare_table
-from qsec6g.zerotrust.risk import RiskModel, logit
+from qsec6g.zerotrust.risk import RiskModel, logit, sigmoid
 from qsec6g.zerotrust.segmentation import SegmentMap, simulate_lateral_movement, zero_trust_posture
 
 DATA_ROOT = Path(__file__).resolve().parents[3].parent / "shared" / "data"
@@ -116,7 +116,7 @@ def risk_series(res: EvalResult, detector: str, seed: int, n: int = 400) -> pd.D
     out = []
     for k, (i, u, d) in enumerate(zip(rows, users, devices)):
         ctx = rm.context_terms(u.role, u.permissions, d.managed, d.patch_age_days, d.known_location)
-        r = float(1 / (1 + np.exp(-rm.risk_logit(float(logit(res.test_scores[detector][i])), ctx))))
+        r = float(sigmoid(rm.risk_logit(float(logit(res.test_scores[detector][i])), ctx)))
         out.append({"t": k, "risk": r, "outcome": outcome(r, t), "label": int(prep.y["test"][i]),
                     "role": u.role, "managed": d.managed})
     return pd.DataFrame(out)

@@ -224,7 +224,9 @@ def comparison_table(tables: list[pd.DataFrame]) -> str:
     return table_html(df[[c for c in cols if c in df.columns]])
 
 
-def claims_table(ours: dict[str, str]) -> str:
-    rows = [{"figure": k, "paper (claimed)": v, "ours (this run)": ours.get(k, "not measured in this run")}
+def claims_table(ours: dict[str, dict[str, str]]) -> str:
+    """The paper's claims in one column, ours (one column per data set and labelling protocol) beside them."""
+    rows = [{"figure": k, "paper (claimed)": v,
+             **{f"ours ({col})": vals.get(k, "not measured in this run") for col, vals in ours.items()}}
             for k, v in PAPER_CLAIMS.items()]
     return table_html(pd.DataFrame(rows))
