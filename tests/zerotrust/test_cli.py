@@ -75,3 +75,17 @@ def test_user_errors_exit_2_with_one_line(flows_csv, tmp_path, capsys):
                  "--out", str(tmp_path / "y")])
     assert code == 2
     assert main(["ztf", "segment", "--rows", "1", "--out", str(tmp_path / "z")]) == 2
+
+
+def test_eval_from_yaml_config_and_config_errors(flows_csv, tmp_path, capsys):
+    cfg = tmp_path / "eval.yaml"
+    cfg.write_text(f"dataset: table\ndata: {flows_csv}\nlabel: verdict\nnormal: benign\ncategorical: proto\n"
+                   "drop: flow_id\ndetectors: [logreg]\nn_boot: 20\nsegment_runs: 2\nstream_detector: logreg\n")
+    assert main(["ztf", "eval", "--config", str(cfg), "--quick", "--out", str(tmp_path / "o")]) == 0
+    assert capsys.readouterr().out.count("ROC-AUC") == 1
+    cfg.write_text("dataset: table\ndetectorz: [logreg]\n")
+    assert main(["ztf", "eval", "--config", str(cfg), "--out", str(tmp_path / "p")]) == 2
+    assert "detectorz" in capsys.readouterr().err
+    cfg.write_text("dataset: table\n")
+    assert main(["ztf", "eval", "--config", str(cfg), "--out", str(tmp_path / "q")]) == 2
+    assert "schema" in capsys.readouterr().err
