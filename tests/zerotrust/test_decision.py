@@ -7,7 +7,14 @@ import pytest
 
 from qsec6g.errors import DataError, UserInputError
 from qsec6g.zerotrust.decision import (
-    DeviceContext, PolicyEngine, Thresholds, UserContext, default_engine, load_engine, outcome, risk_class,
+    DeviceContext,
+    PolicyEngine,
+    Thresholds,
+    UserContext,
+    default_engine,
+    load_engine,
+    outcome,
+    risk_class,
     save_engine,
 )
 from qsec6g.zerotrust.risk import RiskModel, logit, sigmoid

@@ -6,8 +6,14 @@ from sklearn.metrics import roc_curve
 
 from qsec6g.errors import UserInputError
 from qsec6g.zerotrust.thresholds import (
-    GracePeriod, ThresholdController, rates, segment_thresholds, sensitivity_curve, threshold_at_fpr,
-    two_thresholds, youden_threshold,
+    GracePeriod,
+    ThresholdController,
+    rates,
+    segment_thresholds,
+    sensitivity_curve,
+    threshold_at_fpr,
+    two_thresholds,
+    youden_threshold,
 )
 
 

@@ -149,12 +149,30 @@ def _decision(quick: bool, seed: int) -> list[Record]:
 
 
 def run(quick: bool, seed: int) -> list[Record]:
-    """All ``ztf`` cases; ``quick`` shrinks sizes and times only 2 parameter-shift samples."""
+    """All ``ztf`` cases; ``quick`` shrinks sizes and times only 2 parameter-shift samples.
+
+    Every case (ours and peers alike) runs with one intra-op thread (OpenMP/BLAS via threadpoolctl, and torch):
+    on a shared 2-core machine two spinning OpenMP threads per process lose more to oversubscription than they
+    gain (measured: PennyLane broadcasting 340 vs 2,800 samples/s, gradient-boosting scoring 105k vs 217k flows/s).
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            return _run(quick, seed)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run(quick: bool, seed: int) -> list[Record]:
     records = [_score_hgb(quick, seed), _score_vqc(quick, seed)]
     ours = _train_ours(quick, seed)
     shift = _train_pennylane("parameter-shift", 2 if quick else 4, 1, seed)
     bcast = _train_pennylane("backprop", 512 if quick else 2048, 256, seed)
-    common = {"qubits": N_QUBITS, "layers": N_LAYERS, "encoding": "angle", "target": 20_000}
+    common = {"qubits": N_QUBITS, "layers": N_LAYERS, "encoding": "angle", "target": 20_000, "threads": 1}
     records += [
         Record(SUITE, "train_vqc", "throughput", ours, "samples/s", peer="pennylane-broadcast-backprop",
                ratio=ours / bcast, extra={**common, "batch": 1024, "peer_samples_per_s": bcast, "peer_batch": 256}),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,33 +18,28 @@ from qsec6g.errors import UserInputError
 app = typer.Typer(help="QNN zero-trust engine: detectors, risk, thresholds, micro-segmentation.",
                   no_args_is_help=True)
 
-DatasetOpt = Annotated[Optional[str], typer.Option("--dataset", help="nsl-kdd | cesnet | table (default nsl-kdd).")]
-DataOpt = Annotated[Optional[str], typer.Option("--data", help="Flow table: CSV or Parquet file, or a glob.")]
-SchemaOpt = Annotated[Optional[Path], typer.Option("--schema", help="Schema YAML (label, normal, categorical…).")]
-LabelOpt = Annotated[Optional[str], typer.Option("--label", help="Label column (schema on the command line).")]
-NormalOpt = Annotated[Optional[str], typer.Option("--normal", help="Comma-separated label values meaning normal.")]
-CatOpt = Annotated[Optional[str], typer.Option("--categorical", help="Comma-separated categorical columns.")]
-DropOpt = Annotated[Optional[str], typer.Option("--drop", help="Comma-separated columns to drop.")]
+DatasetOpt = Annotated[str | None, typer.Option("--dataset", help="nsl-kdd | cesnet | table (default nsl-kdd).")]
+DataOpt = Annotated[str | None, typer.Option("--data", help="Flow table: CSV or Parquet file, or a glob.")]
+SchemaOpt = Annotated[Path | None, typer.Option("--schema", help="Schema YAML (label, normal, categorical…).")]
+LabelOpt = Annotated[str | None, typer.Option("--label", help="Label column (schema on the command line).")]
+NormalOpt = Annotated[str | None, typer.Option("--normal", help="Comma-separated label values meaning normal.")]
+CatOpt = Annotated[str | None, typer.Option("--categorical", help="Comma-separated categorical columns.")]
+DropOpt = Annotated[str | None, typer.Option("--drop", help="Comma-separated columns to drop.")]
 
 
-def _overrides(**kw) -> dict:
-    return {k: v for k, v in kw.items() if v is not None}
-
-
-def _eval_config(config: Optional[Path], **kw):
-    from qsec6g.config import load_config
+def _eval_config(config: Path | None, **kw):
+    """EvalConfig from the YAML file (if any) with command-line values on top (CESNET flags go to ``cesnet``)."""
+    from qsec6g.config import load_config, validate_config
     from qsec6g.zerotrust.pipeline import EvalConfig
 
     cesnet = {k: kw.pop(k) for k in ("intensity", "resolution", "max_entities") if kw.get(k) is not None}
-    for k in ("intensity", "resolution", "max_entities"):
-        kw.pop(k, None)
-    cfg = load_config(EvalConfig, config, _overrides(**kw))
-    if cesnet:
-        cfg.cesnet = cfg.cesnet.model_copy(update=cesnet)
-        cfg.cesnet = type(cfg.cesnet).model_validate(cfg.cesnet.model_dump())
-    if kw.get("label") and not kw.get("dataset") and kw.get("data"):
-        cfg.dataset = "table"
-    return cfg
+    kw = {k: v for k, v in kw.items() if v is not None}
+    cfg = load_config(EvalConfig, config, kw)
+    data = cfg.model_dump()
+    data["cesnet"].update(cesnet)
+    if kw.get("label") and kw.get("data") and "dataset" not in kw:
+        data["dataset"] = "table"
+    return validate_config(EvalConfig, data, "command line")
 
 
 @app.command("eval")
@@ -58,12 +53,12 @@ def eval_(
     normal: NormalOpt = None,
     categorical: CatOpt = None,
     drop: DropOpt = None,
-    detectors: Annotated[Optional[str], typer.Option("--detectors", help="Comma-separated detector names.")] = None,
-    max_train: Annotated[Optional[int], typer.Option("--max-train", help="Subsample training rows.")] = None,
-    iqr: Annotated[Optional[bool], typer.Option("--iqr/--no-iqr", help="IQR outlier removal on train.")] = None,
-    intensity: Annotated[Optional[float], typer.Option("--intensity", help="CESNET attack intensity.")] = None,
-    resolution: Annotated[Optional[str], typer.Option("--resolution", help="CESNET day | hour.")] = None,
-    max_entities: Annotated[Optional[int], typer.Option("--max-entities", help="CESNET IPs to load.")] = None,
+    detectors: Annotated[str | None, typer.Option("--detectors", help="Comma-separated detector names.")] = None,
+    max_train: Annotated[int | None, typer.Option("--max-train", help="Subsample training rows.")] = None,
+    iqr: Annotated[bool | None, typer.Option("--iqr/--no-iqr", help="IQR outlier removal on train.")] = None,
+    intensity: Annotated[float | None, typer.Option("--intensity", help="CESNET attack intensity.")] = None,
+    resolution: Annotated[str | None, typer.Option("--resolution", help="CESNET day | hour.")] = None,
+    max_entities: Annotated[int | None, typer.Option("--max-entities", help="CESNET IPs to load.")] = None,
     seed: SeedOpt = 0,
     quick: QuickOpt = False,
 ) -> None:
@@ -82,6 +77,9 @@ def eval_(
         cfg.max_train = 3000
         cfg.n_boot = 50
         cfg.segment_runs = 10
+        cfg.stream_windows = 8
+        if "stream_detector" not in cfg.model_fields_set:
+            cfg.stream_detector = "logreg"
 
     def line(r: dict) -> None:
         acc = f"  3-class acc {r['three_class_acc']:.3f}" if "three_class_acc" in r else ""
@@ -93,10 +91,10 @@ def eval_(
     out.print(f"wrote {out_dir / 'report.html'}")
 
 
-def _table_split(data, schema, label, normal, categorical, drop, seed):
+def _load_flow_table(data, schema, label, normal, categorical, drop):
     from qsec6g.zerotrust.loaders import load_table
-    from qsec6g.zerotrust.schema import FlowSchema, builtin_schema, load_schema
     from qsec6g.zerotrust.pipeline import DATA_ROOT
+    from qsec6g.zerotrust.schema import FlowSchema, builtin_schema, load_schema
 
     if schema:
         sch = load_schema(schema)
@@ -135,7 +133,7 @@ def train(
 
     if detector not in ("logreg", "hgb", "mlp"):
         raise UserInputError(f"train saves scikit-learn detectors only (logreg, hgb, mlp), got '{detector}'")
-    table, sch = _table_split(data, schema, label, normal, categorical, drop, seed)
+    table, sch = _load_flow_table(data, schema, label, normal, categorical, drop)
     tr, va, te = stratified_split(table.y, seed=seed)
     numeric = [c for c in table.X.columns if c not in table.categorical]
     pipe = make_pipeline(make_preprocessor(numeric, table.categorical), make_detector(detector, seed, quick))
@@ -167,7 +165,10 @@ def score(
     data: Annotated[str, typer.Option("--data", help="Flow table to score (same columns as training).")],
     out_dir: OutOpt = Path("ztf-scores"),
 ) -> None:
-    """Score a flow table with a trained detector: anomaly score and normal / suspicious / malicious per row."""
+    """Score a flow table with a trained detector: anomaly score and normal / suspicious / malicious per row.
+
+    The label column may be absent (new traffic); ``label`` is then −1 in ``scores.parquet``.
+    """
     import numpy as np
     import pandas as pd
     import skops.io as sio
@@ -183,7 +184,7 @@ def score(
         raise DataError(f"{model}: not a model folder (needs detector.json and detector.skops from `ztf train`)")
     meta = json.loads(meta_path.read_text())
     pipe = sio.load(det_path, trusted=_trusted(det_path))
-    table = load_table(data, FlowSchema(**meta["schema"]))
+    table = load_table(data, FlowSchema(**meta["schema"]), require_label=False)
     missing = [c for c in meta["columns"] if c not in table.X.columns]
     if missing:
         raise DataError(f"{data}: missing column(s) {', '.join(missing)}")
@@ -227,7 +228,7 @@ def segment(
     df, ex = segmentation_experiment(rows, cols, runs, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_table(df, out_dir / "segmentation.parquet")
-    report.fig_segments(ex["before"], ex["after"], ex["compromised"], ex["foothold"], out_dir / "segments.png")
+    report.fig_segments(ex, out_dir / "segments.png")
     write_manifest(out_dir / "manifest.json", build_manifest(
         "qsec6g ztf segment", {"rows": rows, "cols": cols, "runs": runs}, [seed]))
     for posture, g in df.groupby("posture"):

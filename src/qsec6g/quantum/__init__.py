@@ -6,7 +6,8 @@ most significant bit of a basis index. See ``docs/kernel.md``.
 Modules: :mod:`~qsec6g.quantum.states`, :mod:`~qsec6g.quantum.gates`, :mod:`~qsec6g.quantum.circuit`,
 :mod:`~qsec6g.quantum.channels`, :mod:`~qsec6g.quantum.encoding`, :mod:`~qsec6g.quantum.entanglers`,
 :mod:`~qsec6g.quantum.metrics`, :mod:`~qsec6g.quantum.measurement`, :mod:`~qsec6g.quantum.noise_spec`,
-:mod:`~qsec6g.quantum.backends`, :mod:`~qsec6g.quantum.qiskit_interop` (optional, needs Qiskit).
+:mod:`~qsec6g.quantum.backends`, :mod:`~qsec6g.quantum.qiskit_interop` (optional, needs Qiskit),
+:mod:`~qsec6g.quantum.torch_backend` (differentiable batched statevectors in PyTorch; import it explicitly).
 """
 
 from qsec6g.quantum.channels import (

@@ -28,14 +28,14 @@ class CVLayerStack(torch.nn.Module):
         super().__init__()
         self.m, self.c = n_modes, cutoff
         n_bs = n_modes * (n_modes - 1) // 2
-        shape = lambda *s: torch.nn.Parameter(init_scale * torch.randn(n_layers, *s))  # noqa: E731
+        shape = lambda *s: torch.nn.Parameter(init_scale * torch.randn(n_layers, *s))
         self.bs1_theta, self.bs1_phi, self.rot1 = shape(n_bs), shape(n_bs), shape(n_modes)
         self.bs2_theta, self.bs2_phi, self.rot2 = shape(n_bs), shape(n_bs), shape(n_modes)
         self.squeeze, self.disp, self.kerr = shape(n_modes), shape(n_modes), shape(n_modes)
 
     def layer_matrix(self, l: int) -> torch.Tensor:
         """The (c^M, c^M) matrix of layer ``l`` (truncated, so only approximately unitary)."""
-        c, m = self.c, self.m
+        c = self.c
         u1 = fock.interferometer(self.bs1_theta[l], self.bs1_phi[l], self.rot1[l], c)
         u2 = fock.interferometer(self.bs2_theta[l], self.bs2_phi[l], self.rot2[l], c)
         s = _kron_all(fock.squeezing(self.squeeze[l], c))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -250,8 +250,3 @@ def load_engine(path: str | Path) -> PolicyEngine:
         )
     except (KeyError, ValueError, OSError, TypeError) as exc:
         raise DataError(f"{p}: not a valid engine file ({exc})") from None
-
-
-def with_thresholds(engine: PolicyEngine, **changes: float) -> Thresholds:
-    """The engine's thresholds with some fields changed (validated), e.g. ``with_thresholds(e, gamma1=0.3)``."""
-    return replace(engine.thresholds, **changes).validate()

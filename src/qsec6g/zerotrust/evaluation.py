@@ -53,7 +53,7 @@ def prepare_table(
     """Stratified 60/20/20 split (on the three-class label), optional IQR filter on train, preprocessing."""
     rng = make_rng(seed)
     tr, va, te = stratified_split(table.y3 * 2 + table.y, seed=rng)
-    notes: dict[str, Any] = {"rows": int(len(table.y)), "coerced_to_nan": table.coerced, "source": table.source}
+    notes: dict[str, Any] = {"rows": len(table.y), "coerced_to_nan": table.coerced, "source": table.source}
     numeric = [c for c in table.X.columns if c not in table.categorical]
     if iqr:
         keep, counts = iqr_filter(table.X.iloc[tr], numeric)
@@ -108,7 +108,7 @@ def prepare_cesnet(
         name, protocol, {p: scaler.transform(feats.iloc[i]) for p, i in idx.items()},
         {p: y[i] for p, i in idx.items()}, {p: y3[i] for p, i in idx.items()}, list(feats.columns),
         {p: i.tolist() for p, i in idx.items()},
-        {"rows": int(len(df)), "entities": int(df["entity"].nunique()), "windows": int(df["id_time"].max() + 1),
+        {"rows": len(df), "entities": int(df["entity"].nunique()), "windows": int(df["id_time"].max() + 1),
          "missing_fraction": float(df["missing"].mean()), "attack_fraction": float(y.mean()),
          "intensity": intensity if protocol == "realistic" else None, "split": split},
         kinds=df["attack_kind"].to_numpy()[te] if "attack_kind" in df else None,
@@ -177,7 +177,7 @@ def evaluate(
             "gamma_fpr_budget": g_fpr, "dr_at_fpr_budget": float((st[pos] >= g_fpr).mean()),
             "fpr_at_fpr_budget": float((st[neg] >= g_fpr).mean()),
             "fit_seconds": fit_s, "score_flows_per_s": len(st) / max(score_s, 1e-9),
-            "n_train": int(len(y["train"])), "n_test": int(len(y["test"])),
+            "n_train": len(y["train"]), "n_test": len(y["test"]),
         }
         if name in three_class and len(np.unique(prep.y3["train"])) == 3:
             m3 = make_detector(name, seed=seed, quick=quick).fit(X["train"], prep.y3["train"])

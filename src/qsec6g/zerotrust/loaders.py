@@ -58,24 +58,33 @@ def _read(f: Path, schema: FlowSchema) -> pd.DataFrame:
         raise DataError(f"{f}: cannot read as a table ({exc})") from None
 
 
-def load_table(path: str | Path, schema: FlowSchema) -> FlowTable:
-    """Read every file matching ``path`` and apply ``schema``; missing columns are a :class:`DataError`."""
+def load_table(path: str | Path, schema: FlowSchema, require_label: bool = True) -> FlowTable:
+    """Read every file matching ``path`` and apply ``schema``; missing columns are a :class:`DataError`.
+
+    With ``require_label=False`` (scoring new traffic) a table without the label column loads with ``y`` = −1.
+    """
     files = _files(path)
     df = pd.concat([_read(f, schema) for f in files], ignore_index=True)
     df.columns = [str(c).strip() for c in df.columns]
     df = df.rename(columns=schema.rename)
-    needed = [schema.label, *schema.categorical, *schema.drop] + [c for c in (schema.time, schema.entity) if c]
+    has_label = schema.label in df.columns
+    needed = [*schema.categorical, *schema.drop] + [c for c in (schema.time, schema.entity) if c]
+    if require_label or has_label:
+        needed.insert(0, schema.label)
     missing = [c for c in needed if c not in df.columns]
     if missing:
         raise DataError(f"{path}: column(s) not found: {', '.join(missing)} (have: {', '.join(df.columns[:12])}…)")
     if len(df) == 0:
         raise DataError(f"{path}: no rows")
-    labels = df[schema.label].astype(str).str.strip().to_numpy()
-    normal = set(schema.normal)
-    y = np.array([v not in normal for v in labels], dtype=int)
-    y3 = np.array([
-        THREE_CLASS_CODES[schema.three_class.get(v, "normal" if v in normal else "malicious")] for v in labels
-    ])
+    if has_label:
+        labels = df[schema.label].astype(str).str.strip().to_numpy()
+        normal = set(schema.normal)
+        y = np.array([v not in normal for v in labels], dtype=int)
+        y3 = np.array([
+            THREE_CLASS_CODES[schema.three_class.get(v, "normal" if v in normal else "malicious")] for v in labels
+        ])
+    else:
+        labels, y, y3 = np.full(len(df), "", dtype=object), np.full(len(df), -1), np.full(len(df), -1)
     time = df[schema.time].to_numpy() if schema.time else None
     entity = df[schema.entity].astype(str).to_numpy() if schema.entity else None
     drop = {schema.label, *schema.drop, *(c for c in (schema.time, schema.entity) if c)}

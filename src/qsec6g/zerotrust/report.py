@@ -44,10 +44,13 @@ def save(fig, path: Path) -> Path:
 
 
 def fig_roc_pr(res: EvalResult, path: Path) -> Path:
+    """ROC and PR curves of every detector (test) and the best detector's sensitivity curve (validation)."""
     from sklearn.metrics import precision_recall_curve, roc_curve
 
+    from qsec6g.zerotrust.thresholds import sensitivity_curve, youden_threshold
+
     plt = _plt()
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.5))
     y = res.prepared.y["test"]
     for name, s in res.test_scores.items():
         fpr, tpr, _ = roc_curve(y, s)
@@ -60,6 +63,13 @@ def fig_roc_pr(res: EvalResult, path: Path) -> Path:
     b.set(xlabel="recall", ylabel="precision", title="precision–recall (test)")
     a.legend(fontsize=7)
     b.legend(fontsize=7)
+    yv, sv = res.prepared.y["val"], res.val_scores[res.best]
+    grid, sens = sensitivity_curve(yv, sv)
+    c.plot(grid, sens)
+    c.axhline(0, color="k", lw=0.8)
+    c.axvline(youden_threshold(yv, sv), color="tab:red", ls=":", label="γ* = argmax(TPR − FPR)")
+    c.set(xlabel="threshold γ", ylabel="∂TPR/∂γ − ∂FPR/∂γ", title=f"sensitivity curve ({res.best}, validation)")
+    c.legend(fontsize=7)
     return save(fig, path)
 
 
@@ -68,7 +78,6 @@ def fig_confusions(res: EvalResult, path: Path) -> Path:
 
     plt = _plt()
     y = res.prepared.y["test"]
-    names = list(res.test_scores)
     mats = {f"{n} @ γ*": confusion_matrix(y, res.test_scores[n] >= r["gamma_star"], labels=[0, 1])
             for n, r in ((r["detector"], r) for r in res.rows)}
     mats.update({f"{n} (3-class)": m for n, m in res.confusion3.items()})
@@ -85,7 +94,6 @@ def fig_confusions(res: EvalResult, path: Path) -> Path:
         ax.set_ylabel("true", fontsize=7)
     for ax in list(axes.flat)[k:]:
         ax.axis("off")
-    del names
     return save(fig, path)
 
 
@@ -112,7 +120,10 @@ def fig_training(res: EvalResult, path: Path) -> Path:
         if c:
             ax.plot(range(1, len(c) + 1), c, label=name)
     ax.set(xlabel="epoch", ylabel="training loss (cross-entropy)", title="training curves (torch detectors)")
-    ax.legend(fontsize=7)
+    if ax.lines:
+        ax.legend(fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "no torch detector in this run", ha="center", transform=ax.transAxes)
     return save(fig, path)
 
 
@@ -147,22 +158,27 @@ def fig_risk(series: pd.DataFrame, tau: tuple[float, float], path: Path) -> Path
     return save(fig, path)
 
 
-def fig_segments(before: dict[str, str], after: dict[str, str], compromised: set[str], foothold: str,
-                 path: Path) -> Path:
+def fig_segments(example: dict[str, Any], path: Path) -> Path:
+    """Grid segment map before / after: policy colours, essential (allow-listed) edges, foothold F, compromised x."""
     plt = _plt()
     colors = {"allow": "#9bd59b", "restrict": "#f5c26b", "isolate": "#e06666"}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.5))
-    for ax, pol, title in ((axes[0], before, "before (flat network)"), (axes[1], after, "after (zero trust)")):
-        for seg, p in pol.items():
-            i, j = (int(v) for v in seg[1:].split("c"))
-            ax.add_patch(_plt().Rectangle((j, -i), 0.95, 0.95, color=colors[p]))
-            mark = "F" if seg == foothold else ("x" if seg in compromised and pol is after else "")
-            ax.text(j + 0.47, -i + 0.47, mark, ha="center", va="center", fontsize=9)
-        ax.set_xlim(-0.1, max(int(s.split("c")[1]) for s in pol) + 1)
-        ax.set_ylim(-max(int(s[1:].split("c")[0]) for s in pol) - 0.1, 1)
+    pos = {s: (int(s.split("c")[1]), -int(s[1:].split("c")[0])) for s in example["before"]}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
+    for ax, key, title in ((axes[0], "before", "before: flat network"),
+                           (axes[1], "after", "after: zero-trust posture + detection-driven isolation")):
+        for seg, p in example[key].items():
+            x, y = pos[seg]
+            ax.add_patch(plt.Rectangle((x - 0.42, y - 0.42), 0.84, 0.84, color=colors[p]))
+            mark = "F" if seg == example["foothold"] else ("x" if key == "after" and seg in example["compromised"]
+                                                           else "")
+            ax.text(x, y, mark, ha="center", va="center", fontsize=10, weight="bold")
+        for u, v in example["essential"]:
+            ax.plot([pos[u][0], pos[v][0]], [pos[u][1], pos[v][1]], color="k", lw=1.2, alpha=0.6)
         ax.set_aspect("equal")
         ax.axis("off")
-        ax.set_title(title + " — green allow, amber restrict, red isolate; F foothold, x compromised", fontsize=8)
+        ax.set_title(title, fontsize=9)
+    fig.suptitle("segments: green allow, amber restrict, red isolate; lines = allow-listed (essential) paths; "
+                 "F foothold, x compromised", fontsize=8)
     return save(fig, path)
 
 
@@ -170,7 +186,8 @@ def _img(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def _table(df: pd.DataFrame) -> str:
+def table_html(df: pd.DataFrame) -> str:
+    """A DataFrame as a compact HTML table (4 significant digits)."""
     return df.to_html(index=False, float_format=lambda v: f"{v:.4g}", border=0, classes="t")
 
 
@@ -204,10 +221,12 @@ def comparison_table(tables: list[pd.DataFrame]) -> str:
             "gap_to_best", "gap_ci_low", "gap_ci_high", "pr_auc", "dr_at_fpr_budget", "fpr_at_fpr_budget",
             "dr_at_gamma_star", "fpr_at_gamma_star", "three_class_acc", "fit_seconds", "score_flows_per_s"]
     df = pd.concat(tables, ignore_index=True)
-    return _table(df[[c for c in cols if c in df.columns]])
+    return table_html(df[[c for c in cols if c in df.columns]])
 
 
-def claims_table(ours: dict[str, str]) -> str:
-    rows = [{"figure": k, "paper (claimed)": v, "ours (this run)": ours.get(k, "not measured in this run")}
+def claims_table(ours: dict[str, dict[str, str]]) -> str:
+    """The paper's claims in one column, ours (one column per data set and labelling protocol) beside them."""
+    rows = [{"figure": k, "paper (claimed)": v,
+             **{f"ours ({col})": vals.get(k, "not measured in this run") for col, vals in ours.items()}}
             for k, v in PAPER_CLAIMS.items()]
-    return _table(pd.DataFrame(rows))
+    return table_html(pd.DataFrame(rows))

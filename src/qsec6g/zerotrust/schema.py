@@ -44,7 +44,7 @@ class FlowSchema(StrictModel):
         time: str | None = None, entity: str | None = None,
     ) -> FlowSchema:
         """Schema from CLI flags (comma-separated lists)."""
-        split = lambda s: [v.strip() for v in s.split(",") if v.strip()] if s else []  # noqa: E731
+        split = lambda s: [v.strip() for v in s.split(",") if v.strip()] if s else []
         data: dict[str, object] = {"label": label, "categorical": split(categorical), "drop": split(drop),
                                    "time": time, "entity": entity}
         if normal:

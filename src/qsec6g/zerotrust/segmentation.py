@@ -130,6 +130,7 @@ class LateralMovementResult:
     legit_blocked: float             # fraction of legitimate flow volume blocked by the final policies
     compromised_per_step: list[int] = field(default_factory=list)
     final_policies: dict[str, SegmentPolicy] = field(default_factory=dict)
+    compromised: frozenset[str] = frozenset()
 
     @property
     def attack_surface_reduction(self) -> float:
@@ -183,5 +184,5 @@ def simulate_lateral_movement(
     return LateralMovementResult(
         reachable_before=before, reachable_after=after, compromised_assets=state.assets(compromised),
         time_to_containment=contained_at, legit_blocked=state.legit_blocked(),
-        compromised_per_step=per_step, final_policies=state.policies(),
+        compromised_per_step=per_step, final_policies=state.policies(), compromised=frozenset(compromised),
     )

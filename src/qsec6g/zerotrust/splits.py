@@ -27,8 +27,8 @@ def stratified_split(y: np.ndarray, fractions=(0.6, 0.2, 0.2), seed: SeedLike = 
     parts: list[list[np.ndarray]] = [[], [], []]
     for cls in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == cls))
-        a = int(round(fractions[0] * len(idx)))
-        b = a + int(round(fractions[1] * len(idx)))
+        a = round(fractions[0] * len(idx))
+        b = a + round(fractions[1] * len(idx))
         for p, chunk in zip(parts, (idx[:a], idx[a:b], idx[b:])):
             p.append(chunk)
     return tuple(np.sort(np.concatenate(p)) for p in parts)  # type: ignore[return-value]
@@ -49,7 +49,7 @@ def entity_split(entities: np.ndarray, fractions=(0.6, 0.2, 0.2), seed: SeedLike
     rng = make_rng(seed)
     e = np.asarray(entities)
     u = rng.permutation(np.unique(e))
-    a = int(round(fractions[0] * len(u)))
-    b = a + int(round(fractions[1] * len(u)))
+    a = round(fractions[0] * len(u))
+    b = a + round(fractions[1] * len(u))
     groups = (set(u[:a]), set(u[a:b]), set(u[b:]))
     return tuple(np.flatnonzero([x in g for x in e]) for g in groups)  # type: ignore[return-value]

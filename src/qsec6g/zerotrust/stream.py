@@ -26,7 +26,7 @@ from qsec6g.zerotrust.thresholds import ThresholdController, threshold_at_fpr
 
 
 def run_stream(
-    prep: Prepared, detector: str = "hgb", n_windows: int = 20, drift: float = 1.5, fp_budget: float = 0.05,
+    prep: Prepared, detector: str = "hgb", n_windows: int = 20, drift: float = 1.0, fp_budget: float = 0.05,
     retrain_every: int = 4, label_fraction: float = 0.1, seed: int = 0, quick: bool = True,
 ) -> pd.DataFrame:
     """Per-window FPR and DR of the static, controller and retrain policies (columns ``fpr_<policy>`` …)."""
@@ -39,7 +39,7 @@ def run_stream(
 
     model = make_detector(detector, seed=seed, quick=quick).fit(X["train"], y["train"])
     gamma0 = threshold_at_fpr(y["val"], model.predict_proba(X["val"])[:, 1], fp_budget)
-    ctrl = ThresholdController(gamma=min(max(gamma0, 0.011), 0.998), fp_budget=fp_budget)
+    ctrl = ThresholdController(gamma=gamma0, fp_budget=fp_budget)
     live, live_gamma = model, gamma0
     extra_X: list[np.ndarray] = []
     extra_y: list[np.ndarray] = []

@@ -82,15 +82,16 @@ class ThresholdController:
         γ_{t+1} = clip(sigmoid(u_{t+1}), gamma_min, gamma_max)
 
     Bounded: γ stays in [gamma_min, gamma_max] and moves by at most ``max_step`` in logit units per step, so a
-    burst of attacks mislabelled as normal cannot drive γ to 0 or 1 in one window.
+    burst of attacks mislabelled as normal cannot drive γ to 0 or 1 in one window. ``gamma_max`` is close to 1
+    because well-separated detectors (gradient boosting) put many scores within 1e-3 of 1.
     """
 
     gamma: float
     fp_budget: float = 0.05
     gain: float = 0.3
-    max_step: float = 0.5
+    max_step: float = 1.0
     gamma_min: float = 0.01
-    gamma_max: float = 0.999
+    gamma_max: float = 1 - 1e-6
     history: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
