@@ -258,7 +258,15 @@ class Channel:
             rho = np.broadcast_to(rho, (self.batch,) + rho.shape[1:])
         d = 2**n
         vec = rho.reshape(rho.shape[0], d * d)
-        out = vec @ sup.T if sup.ndim == 2 else np.einsum("bij,bj->bi", sup, vec)
+        sup_real = self._cache.get(key + ("real",))
+        if sup_real is None:
+            sup_real = self._cache[key + ("real",)] = (
+                np.ascontiguousarray(sup.real.T) if sup.ndim == 2 and not np.any(sup.imag) else False
+            )
+        if sup_real is not False and not vec.imag.any():  # real channel on a real state: real GEMM
+            out = (vec.real @ sup_real).astype(np.complex128)
+        else:
+            out = vec @ sup.T if sup.ndim == 2 else np.einsum("bij,bj->bi", sup, vec)
         return out.reshape(rho.shape)
 
 

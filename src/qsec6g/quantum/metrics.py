@@ -41,7 +41,7 @@ def fidelity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.abs(np.einsum("bi,bi->b", np.conj(a), b)) ** 2
     if not da or not db:
         psi, rho = (a, b) if not da else (b, a)
-        return np.real(np.einsum("bi,bij,bj->b", np.conj(psi), rho, psi))
+        return np.real(np.einsum("bi,bi->b", np.conj(psi), np.einsum("bij,bj->bi", rho, psi)))
     w, v = np.linalg.eigh(a)
     sq = (v * np.sqrt(_drop_rounding_noise(w))[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
     m = sq @ b @ sq
