@@ -21,7 +21,7 @@ Use cases (``UseCase``), each starting at a random onset step and ramping to ful
 
 * ``sync_drift`` — timing / synchronisation drift: the rms timing jitter grows from 1 ps to 40 ps, so the phase
   jitter σφ = 2π·f_c·σ_t (f_c = 3.5 GHz) grows from 0.02 to 0.88 rad; EVM rises by the jitter (EVM² += σφ²), HARQ retransmissions follow, CU control-plane
-  latency rises as the fronthaul re-times (+8 ms at full strength). Indicator Δt/T1 sweeps to 0.7.
+  latency rises as the fronthaul re-times (+8 ms at full strength). Indicator Δt/T1 sweeps from 0.01 to 0.7.
 * ``policy_poisoning`` — orchestration / policy poisoning at the DU / CU: ``policy_state`` switches to a rogue id,
   the scheduler over-allocates (PRB use → 95 %, load → 98 %), user-plane latency triples, HARQ failures double.
 * ``beam_jamming`` — beam manipulation / jamming at the RU: SNR falls by 12 dB (interference), EVM follows,
@@ -149,8 +149,8 @@ def generate(
     hop = gen.integers(0, 32, size=(b, t))
     beam = np.where(s_jam > 0, hop, beam)
     policy = np.where(s_pol > 0, 3.0, 0.0)
-    # idle time over T1: ambient 0.05, drift stretches the idle window to 0.7
-    dt_t1 = 0.05 + 0.65 * s_sync
+    # idle time over T1: ambient 0.01, drift stretches the idle window to 0.7 (the top of the paper's sweep)
+    dt_t1 = 0.01 + 0.69 * s_sync
 
     cols = {
         "prb_util": prb, "snr_db": snr_db, "evm_pct": 100 * evm, "beam_index": beam.astype(float),
