@@ -156,6 +156,19 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
        sampled=True),
 )}
 
+#: S0: no scenario channel (for Table-3 attacks on their own); the attack is active for the whole episode
+BASELINE = _s("S0", UseCase.NORMAL, "none", "-", "ambient noise only")
+
+
+def scenario(name: str) -> Scenario:
+    """S0 (baseline) or one of S1–S9 by name; ``ValueError`` naming the known ones otherwise."""
+    if name == BASELINE.name:
+        return BASELINE
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}; known: S0, {', '.join(SCENARIOS)}")
+    return SCENARIOS[name]
+
+
 #: the ambient (no-attack) step channel: idle Δt/T1 = 0.01 → γ ≈ 0.01, residual phase jitter p_PF = 0.002
 AMBIENT = NoiseParams(gamma=float(gamma_from_idle(0.01)), p_pf=0.002)
 

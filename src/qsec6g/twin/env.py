@@ -21,7 +21,8 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 
-from qsec6g.twin.adversary import ATTACKS, SCENARIOS, Attack
+from qsec6g.twin.adversary import ATTACKS, Attack
+from qsec6g.twin.adversary import scenario as get_scenario
 from qsec6g.twin.defence import NUM_ACTIONS
 from qsec6g.twin.simulator import StepResult, TwinConfig, TwinSimulator
 
@@ -33,13 +34,11 @@ def _observation_space(n: int) -> spaces.Box:
 
 
 def _make_sim(scenario: str, attack: str | Attack | None, batch: int, config: TwinConfig | None) -> TwinSimulator:
-    if scenario not in SCENARIOS:
-        raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
     if isinstance(attack, str):
         if attack not in ATTACKS:
             raise ValueError(f"unknown attack {attack!r}; known: {', '.join(ATTACKS)}")
         attack = ATTACKS[attack]()
-    return TwinSimulator(SCENARIOS[scenario], attack, batch, config or TwinConfig())
+    return TwinSimulator(get_scenario(scenario), attack, batch, config or TwinConfig())
 
 
 def _info(r: StepResult, i: int | slice) -> dict[str, Any]:

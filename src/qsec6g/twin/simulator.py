@@ -125,7 +125,8 @@ class TwinSimulator:
         return np.where(self.attacked, int(kind), int(AttackType.NONE))
 
     # ------------------------------------------------------------------------------------------ one step
-    def _channel(self, rho: np.ndarray, active: np.ndarray) -> np.ndarray:
+    def step_channel(self, rho: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """The step's noise: ambient, or ambient then the scenario channel where ``active``; then the attack."""
         out = np.where(active[:, None, None], self.attack_channel.apply_each(rho), self.ambient.apply_each(rho))
         if self.attack is not None and self.attack.label is not AttackType.NONE:
             out = self.attack.on_state(out, active & self.attacked, self.rng, self.n, self.registers)
@@ -167,7 +168,7 @@ class TwinSimulator:
         p_w = np.where(pc, cfg.weak_strength, 0.0)
         if pc.any():
             rho = dfn.scale(rho, dfn.weak_measurement_diag(p_w, n))
-        rho = self._channel(rho, active)
+        rho = self.step_channel(rho, active)
         success = np.ones(b, bool)
         if pc.any():
             p_r = np.where(pc, dfn.reversal_strength(p_w, np.where(active, self.gamma_hat, AMBIENT.gamma)), 0.0)
@@ -179,7 +180,7 @@ class TwinSimulator:
             rho = np.where(pu[:, None, None], purified, rho)
             success &= ~pu | (self.rng.random(b) < p_ok)
         if not success.all():
-            rho = np.where(success[:, None, None], rho, self._channel(pure, active))
+            rho = np.where(success[:, None, None], rho, self.step_channel(pure, active))
         self.rho = rho
         exact, measured = self.observe(rho, psi_new)
         obs = measured.astype(np.float32)
