@@ -81,8 +81,8 @@ class TwinRunConfig(StrictModel):
                           action_cost_weight=self.action_cost_weight)
 
 
-QUICK = {"seeds": [42], "scenarios": ["S2", "S4", "S6", "S8"], "episodes": 12, "steps": 20, "shots": 2000,
-         "reinforce_updates": 20, "reinforce_batch": 16, "sb3_timesteps": 1500, "bootstrap": 200,
+QUICK = {"seeds": [42], "scenarios": ["S2", "S4", "S6", "S8"], "episodes": 10, "steps": 20, "shots": 2000,
+         "reinforce_updates": 15, "reinforce_batch": 16, "sb3_timesteps": 1000, "bootstrap": 200,
          "latency_repeat": 30, "attacks": ["intercept_resend", "cptp_poisoning", "false_data_injection", "dos"]}
 
 
