@@ -94,7 +94,7 @@ class Preprocessor:
             raise DataError(f"telemetry value missing (stream {row}, feature {self.features[col]!r}); "
                             "set imputation to 'mean' or 'last' to fill it")
         fill = self.mean if self.imputation == "mean" else self.last
-        fill = np.where(np.isnan(fill) | (self.count[:, None] == 0), self.mean, fill)
+        fill = np.where(self.count[:, None] == 0, np.nan, fill)  # nothing seen yet: nothing to impute from
         out = np.where(bad, fill, x)
         if np.isnan(out).any():  # nothing seen yet for that stream: no value to impute from
             row, col = np.argwhere(np.isnan(out))[0]
