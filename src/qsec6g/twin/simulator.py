@@ -129,7 +129,12 @@ class TwinSimulator:
     # ------------------------------------------------------------------------------------------ one step
     def step_channel(self, rho: np.ndarray, active: np.ndarray) -> np.ndarray:
         """The step's noise: ambient, or ambient then the scenario channel where ``active``; then the attack."""
-        out = np.where(active[:, None, None], self.attack_channel.apply_each(rho), self.ambient.apply_each(rho))
+        if active.all():
+            out = self.attack_channel.apply_each(rho)
+        elif not active.any():
+            out = self.ambient.apply_each(rho)
+        else:
+            out = np.where(active[:, None, None], self.attack_channel.apply_each(rho), self.ambient.apply_each(rho))
         if self.attack is not None and self.attack.label is not AttackType.NONE:
             out = self.attack.on_state(out, active & self.attacked, self.rng, self.n, self.registers)
         return out
