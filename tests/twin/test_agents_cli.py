@@ -57,7 +57,7 @@ def test_reinforce_learns_a_contextual_bandit_and_stops_early():
         return 0.5  # never improves -> early stop after patience evaluations
 
     cfg = ReinforceConfig(lr=0.05, updates=400, eval_every=10, patience=5)
-    pol, log = train_reinforce(rollout, None, cfg, 0)
+    pol, _ = train_reinforce(rollout, None, cfg, 0)
     test = np.array([[0.1, 0, 0], [0.9, 0, 0]])
     assert list(pol.act(test)) == [1, 0]
     _, log2 = train_reinforce(rollout, validate, cfg, 0)

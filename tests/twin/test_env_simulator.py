@@ -21,7 +21,7 @@ def test_same_seed_same_episode():
     runs = []
     for _ in range(2):
         env = twin_env.CQDTEnv("S9", None, TwinConfig(steps=5, shots=1000))
-        obs, _ = env.reset(seed=11)
+        env.reset(seed=11)
         traj = [env.step(a)[0] for a in (0, 1, 2, 3, 0)]
         runs.append(np.array(traj))
     np.testing.assert_array_equal(runs[0], runs[1])
@@ -91,7 +91,7 @@ def test_vector_env_batches_and_autoresets():
     obs, info = v.reset(seed=2)
     assert obs.shape == (5, 3) and info["label"].shape == (5,)
     for _ in range(3):
-        obs, rew, term, trunc, info = v.step(np.zeros(5, int))
+        obs, _rew, _term, trunc, info = v.step(np.zeros(5, int))
     assert trunc.all() and "final_obs" in info and v.sim.t == 0
 
 

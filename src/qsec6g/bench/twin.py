@@ -38,7 +38,7 @@ def _policy() -> SoftmaxLinearPolicy:
     return SoftmaxLinearPolicy(theta)
 
 
-def our_cycle(seed: int, steps: int = 10_000):  # noqa: ANN201
+def our_cycle(seed: int, steps: int = 10_000):
     """A callable doing one cycle on a single-episode simulator (restarting episodes as they end)."""
     sim = _simulator(seed, steps, track_exact=False)
     pol = _policy()
@@ -61,7 +61,7 @@ def _simulator(seed: int, steps: int, track_exact: bool) -> TwinSimulator:
     return sim
 
 
-def peer_cycle(seed: int, steps: int = 10_000):  # noqa: ANN201
+def peer_cycle(seed: int, steps: int = 10_000):
     """The same cycle with qiskit.quantum_info objects."""
     from qiskit import QuantumCircuit
     from qiskit.quantum_info import DensityMatrix, Kraus, Operator, Statevector
@@ -160,7 +160,7 @@ def _run(quick: bool, seed: int) -> list[Record]:
         env = CQDTVectorEnv(b, "S8", config=TwinConfig(steps=50, shots=shots))  # resets every 50 steps
         env.reset(seed=seed)
         acts = np.random.default_rng(seed).integers(0, 4, size=b)
-        secs = time_calls(lambda: env.step(acts), repeat=20 if quick else 60, warmup=1)
+        secs = time_calls(lambda env=env, acts=acts: env.step(acts), repeat=20 if quick else 60, warmup=1)
         rate = b / float(np.mean(secs))  # mean, so that the episode resets are paid for
         recs.append(Record(SUITE, f"vector env B={b}, n=3, {label}", "env_steps_per_second", rate, "1/s", PEER,
                            rate * p50, {"peer_steps_per_second": 1 / p50, "target_steps_per_second": 50_000}))

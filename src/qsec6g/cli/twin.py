@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ def run(
     quick: QuickOpt = False,
     out_dir: OutOpt = Path("runs/twin"),
     config: ConfigOpt = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Run one seed instead of the config's seeds.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Run one seed instead of the config's seeds.")] = None,
 ) -> None:
     """Full protocol: train and evaluate every policy on S1-S9, detection study, latency; writes the report."""
     import time
@@ -78,7 +78,7 @@ def telemetry(
 @app.command("colosseum")
 def colosseum(
     csv: Annotated[Path, typer.Argument(help="An srsRAN ue*.csv KPI log (ColO-RAN / Colosseum).")],
-    slot_map: Annotated[Optional[Path], typer.Option("--slot-map", help="YAML slot map (default: shipped).")] = None,
+    slot_map: Annotated[Path | None, typer.Option("--slot-map", help="YAML slot map (default: shipped).")] = None,
     steps: Annotated[int, typer.Option(min=2)] = 50,
 ) -> None:
     """Load real KPIs through the slot map, encode them on the twin register and print F/S/D under ambient noise."""

@@ -97,7 +97,7 @@ class NoiseParams:
                 e = factory(p) @ e
         return e
 
-    def batched(self, batch: int) -> "NoiseParams":
+    def batched(self, batch: int) -> NoiseParams:
         """The same parameters broadcast to one value per episode."""
         return NoiseParams(*(np.broadcast_to(np.asarray(v, dtype=np.float64), (batch,)).copy()
                              for v in (self.gamma, self.p_bf, self.p_pf, self.p_depol)))
@@ -237,7 +237,7 @@ class InterceptResend(Attack):
     register: str = "DU"
     label: AttackType = AttackType.INTERCEPT_RESEND
 
-    def on_state(self, rho, active, rng, n, registers):  # noqa: ANN001
+    def on_state(self, rho, active, rng, n, registers):
         out = rho
         for q in registers[self.register]:
             basis = int(rng.integers(3))
@@ -253,7 +253,7 @@ class EntanglementDisruption(Attack):
     strength: float = 0.75
     label: AttackType = AttackType.ENTANGLEMENT_DISRUPTION
 
-    def on_state(self, rho, active, rng, n, registers):  # noqa: ANN001
+    def on_state(self, rho, active, rng, n, registers):
         qs = registers[self.register]
         k = len(qs)
         p = min(self.strength, 1.0 - 1.0 / 4**k)  # 1 - 4**-k = full depolarisation
@@ -270,7 +270,7 @@ class CPTPPoisoning(Attack):
     theta: float = 0.35
     label: AttackType = AttackType.CPTP_POISONING
 
-    def on_state(self, rho, active, rng, n, registers):  # noqa: ANN001
+    def on_state(self, rho, active, rng, n, registers):
         nominal = ch.amplitude_damping(float(AMBIENT.gamma))
         poisoned = ch.kraus_channel([ry(self.theta) @ k for k in nominal.kraus], name="poisoned_ad")
         return _where(active, poisoned.apply_each(rho), rho)
@@ -328,7 +328,7 @@ class CloningProbe(Attack):
         x = (1 + self.eta) / 2
         return float(1.0 + x * np.log2(x) + (1 - x) * np.log2(1 - x))
 
-    def on_state(self, rho, active, rng, n, registers):  # noqa: ANN001
+    def on_state(self, rho, active, rng, n, registers):
         qs = registers[self.register]
         out = ch.depolarizing(0.75 * (1 - self.eta)).apply_each(rho, qs)
         self.info_bits += float(active.sum()) * len(qs) * self.bits_per_qubit()

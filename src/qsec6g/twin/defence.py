@@ -74,7 +74,7 @@ def reference_frame(psi: np.ndarray) -> np.ndarray:
 
     ``ψ`` must be real (the twin's encodings and entanglers are real).
     """
-    b, d = psi.shape
+    _, d = psi.shape
     e0 = np.zeros(d)
     e0[0] = 1.0
     w = e0[None, :] - psi

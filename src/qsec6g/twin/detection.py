@@ -28,7 +28,7 @@ from qsec6g.seeding import SeedLike, make_rng
 
 def qobs_features(measured: np.ndarray) -> np.ndarray:
     """``(B, T, 3)`` → ``(B, 12)``: per observable mean, worst (min F / max S, D), last value, slope per step."""
-    b, t, _ = measured.shape
+    t = measured.shape[1]
     worst = np.stack([measured[..., 0].min(1), measured[..., 1].max(1), measured[..., 2].max(1)], axis=1)
     steps = np.arange(t) - (t - 1) / 2
     slope = np.einsum("btk,t->bk", measured, steps) / max(float((steps**2).sum()), 1e-12)
@@ -50,8 +50,8 @@ def split_episodes(strata: np.ndarray, rng: SeedLike = None, fractions: tuple[fl
     for s in np.unique(strata):
         idx = gen.permutation(np.flatnonzero(strata == s))
         n = len(idx)
-        n_val = int(round(fractions[1] * n))
-        n_test = int(round(fractions[2] * n))
+        n_val = round(fractions[1] * n)
+        n_test = round(fractions[2] * n)
         out["test"] += idx[:n_test].tolist()
         out["val"] += idx[n_test:n_test + n_val].tolist()
         out["train"] += idx[n_test + n_val:].tolist()
@@ -87,7 +87,7 @@ class QObsDetector:
 
     alpha: float = 0.05
 
-    def fit(self, feats: np.ndarray, y: np.ndarray) -> "QObsDetector":
+    def fit(self, feats: np.ndarray, y: np.ndarray) -> QObsDetector:
         normal = self._worst(feats[~np.asarray(y, bool)])
         if len(normal) == 0:
             raise ValueError("Q-OBS calibration needs normal validation episodes")
@@ -116,7 +116,7 @@ class AutoencoderDetector:
     def __init__(self, seed: int = 0, quantile: float = 0.95) -> None:
         self.seed, self.quantile = seed, quantile
 
-    def fit(self, x_normal: np.ndarray) -> "AutoencoderDetector":
+    def fit(self, x_normal: np.ndarray) -> AutoencoderDetector:
         from sklearn.neural_network import MLPRegressor
         from sklearn.preprocessing import StandardScaler
 
@@ -129,7 +129,7 @@ class AutoencoderDetector:
         z = self.scaler_.transform(x)
         return np.mean((self.net_.predict(z) - z) ** 2, axis=1)
 
-    def calibrate(self, x_val_normal: np.ndarray) -> "AutoencoderDetector":
+    def calibrate(self, x_val_normal: np.ndarray) -> AutoencoderDetector:
         self.threshold_ = float(np.quantile(self.score(x_val_normal), self.quantile))
         return self
 

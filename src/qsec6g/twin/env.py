@@ -65,7 +65,7 @@ class CQDTEnv(gym.Env):
     def _clip(self, obs: np.ndarray) -> np.ndarray:
         return np.clip(obs, self.observation_space.low, self.observation_space.high).astype(np.float32)
 
-    def step(self, action):  # noqa: ANN001
+    def step(self, action):
         if not self.action_space.contains(action):
             raise ValueError(f"action {action!r} is not in {self.action_space}")
         r = self.sim.step(np.array([int(action)]))
@@ -98,7 +98,7 @@ class CQDTVectorEnv(VectorEnv):
     def _clip(self, obs: np.ndarray) -> np.ndarray:
         return np.clip(obs, self.single_observation_space.low, self.single_observation_space.high).astype(np.float32)
 
-    def step(self, actions):  # noqa: ANN001
+    def step(self, actions):
         r = self.sim.step(np.asarray(actions))
         obs = self._clip(r.obs)
         trunc = np.full(self.num_envs, self.sim.done)

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from qsec6g.seeding import SeedLike, make_rng
-from qsec6g.twin.adversary import Attack, scenario as get_scenario
+from qsec6g.twin.adversary import Attack
+from qsec6g.twin.adversary import scenario as get_scenario
 from qsec6g.twin.agents.heuristic import Policy
 from qsec6g.twin.simulator import TwinConfig, TwinSimulator
 

@@ -128,14 +128,14 @@ def _train_policies(cfg: TwinRunConfig, seed: int, tw: TwinConfig, log: list[dic
 def _train_reinforce(cfg: TwinRunConfig, seed: int, tw: TwinConfig, log: list[dict]) -> object:
     gen = make_rng(sub_seed(seed, "reinforce-train"))
 
-    def train_rollout(policy, rng):  # noqa: ANN001, ANN202
+    def train_rollout(policy, rng):
         sc = cfg.scenarios[int(rng.integers(len(cfg.scenarios)))]
         r = rollout(lambda o: policy.act(o, rng), sc, cfg.reinforce_batch, tw, rng)
         return _obs_before(r), r.actions, r.rewards
 
     val_seed = sub_seed(seed, "reinforce-val")
 
-    def validate(policy) -> float:  # noqa: ANN001
+    def validate(policy) -> float:
         from sklearn.metrics import roc_auc_score
 
         scores, labels = [], []
@@ -152,7 +152,7 @@ def _train_reinforce(cfg: TwinRunConfig, seed: int, tw: TwinConfig, log: list[di
     return policy
 
 
-def _obs_before(r) -> np.ndarray:  # noqa: ANN001
+def _obs_before(r) -> np.ndarray:
     """Observations the policy acted on at each step: the initial [1, 0, 0] then the previous step's."""
     first = np.tile(np.array([1.0, 0.0, 0.0]), (r.obs.shape[0], 1, 1))
     return np.concatenate([first, r.obs[:, :-1]], axis=1)

@@ -68,7 +68,7 @@ def make_figures(res: Results, out: Path) -> dict[str, Path]:
     figs: dict[str, Path] = {}
     ep = res.episodes[res.episodes["attacked"]]
 
-    def save(fig, name: str, caption: str) -> None:  # noqa: ANN001
+    def save(fig, name: str, caption: str) -> None:
         p = out / name
         fig.tight_layout()
         fig.savefig(p, dpi=110)

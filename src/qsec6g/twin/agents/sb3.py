@@ -23,7 +23,7 @@ ALGORITHMS = ("a2c", "ppo", "dqn")
 class BatchedTwinVecEnv:
     """Stable-Baselines3 ``VecEnv`` over one :class:`TwinSimulator` batch (created lazily, needs SB3)."""
 
-    def __new__(cls, scenarios: Sequence[str], config: TwinConfig, num_envs: int, seed: int):  # noqa: D102
+    def __new__(cls, scenarios: Sequence[str], config: TwinConfig, num_envs: int, seed: int):
         from gymnasium import spaces
         from stable_baselines3.common.vec_env import VecEnv
 
@@ -40,14 +40,14 @@ class BatchedTwinVecEnv:
                 super().__init__(num_envs, obs_space, spaces.Discrete(NUM_ACTIONS))
                 self.high = obs_space.high
 
-            def reset(self):  # noqa: ANN202
+            def reset(self):
                 self.sim = self.sims[self.names[int(self.rng.integers(len(self.names)))]]
                 return np.clip(self.sim.reset(self.rng), 0, self.high)
 
-            def step_async(self, actions) -> None:  # noqa: ANN001
+            def step_async(self, actions) -> None:
                 self._actions = np.asarray(actions).reshape(self.num_envs)
 
-            def step_wait(self):  # noqa: ANN202
+            def step_wait(self):
                 r = self.sim.step(self._actions)
                 obs = np.clip(r.obs, 0, self.high).astype(np.float32)
                 done = self.sim.done
@@ -61,16 +61,16 @@ class BatchedTwinVecEnv:
             def close(self) -> None:
                 return None
 
-            def get_attr(self, attr_name, indices=None):  # noqa: ANN001, ANN202
+            def get_attr(self, attr_name, indices=None):
                 return [getattr(self, attr_name)] * self.num_envs
 
-            def set_attr(self, attr_name, value, indices=None) -> None:  # noqa: ANN001
+            def set_attr(self, attr_name, value, indices=None) -> None:
                 setattr(self, attr_name, value)
 
-            def env_method(self, method_name, *args, indices=None, **kwargs):  # noqa: ANN001, ANN202
+            def env_method(self, method_name, *args, indices=None, **kwargs):
                 return [None] * self.num_envs
 
-            def env_is_wrapped(self, wrapper_class, indices=None):  # noqa: ANN001, ANN202
+            def env_is_wrapped(self, wrapper_class, indices=None):
                 return [False] * self.num_envs
 
         return _Vec()
