@@ -79,11 +79,11 @@ def test_cli_run_writes_report_manifest_and_tables(tmp_path):
     cfg = tmp_path / "twin.yaml"
     cfg.write_text("seeds: [42]\nscenarios: [S2, S5]\nepisodes: 8\nsteps: 4\nshots: 500\n"
                    "agents: [noop, rule, reinforce]\nattacks: [dos, cptp_poisoning]\nreinforce_updates: 3\n"
-                   "reinforce_batch: 4\nbootstrap: 20\nlatency_repeat: 5\n")
+                   "reinforce_batch: 4\nbootstrap: 20\nlatency_repeat: 5\nscalability_qubits: [3, 4]\n")
     out = tmp_path / "run"
     assert main(["twin", "run", "--config", str(cfg), "--out", str(out)]) == 0
     for name in ("report.html", "manifest.json", "episodes.parquet", "detection.parquet", "latency.parquet",
-                 "trajectories.png"):
+                 "scalability.parquet", "trajectories.png", "scalability.png"):
         assert (out / name).is_file(), name
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seeds"] == [42] and "42" in manifest["splits"]

@@ -203,3 +203,43 @@ def latency_breakdown(config: TwinConfig, policy: Callable[[np.ndarray], int], r
         rows.append({"module": name, "p50_ms": float(np.median(ms)), "p95_ms": float(np.quantile(ms, 0.95)),
                      "p50_lo_ms": lo, "p50_hi_ms": hi, "calls": len(ms)})
     return pd.DataFrame(rows)
+
+
+def scalability_sweep(ns: Sequence[int] = (3, 5, 7, 9), repeat: int = 30, seed: int = 0,
+                      shots: int = 10_000) -> pd.DataFrame:
+    """Milliseconds per register cycle at ``n`` qubits (p50, p95): ``2**n`` features → amplitude encoding →
+    composite ``U_ent`` → follow rotation of the persistent register → the S8 channel on every qubit → exact F, S, D
+    → ``shots`` computational-basis samples → softmax-linear inference. (Classical shadows need ``3**n · 2**n``
+    cells, so the sweep samples in the computational basis at every ``n`` for a like-for-like curve.)"""
+    from qsec6g.bench.timing import time_calls
+    from qsec6g.quantum.encoding import amplitude_encode
+    from qsec6g.quantum.measurement import sample_counts
+    from qsec6g.quantum.metrics import entropy_and_distance_to_pure
+    from qsec6g.twin.adversary import SCENARIOS as TABLE
+    from qsec6g.twin.agents.reinforce import SoftmaxLinearPolicy
+    from qsec6g.twin.registers import entangling_unitary
+    from qsec6g.twin.simulator import follow_rotation
+
+    gen = make_rng(seed)
+    channel = TABLE["S8"].params.channel()
+    policy = SoftmaxLinearPolicy()
+    rows = []
+    for n in ns:
+        u = entangling_unitary(n)
+        state: dict[str, np.ndarray] = {}
+        psi0 = amplitude_encode(gen.random((1, 2**n)) + 0.01).real @ u.T
+        state["psi"], state["rho"] = psi0, (psi0[:, :, None] * psi0[:, None, :]).astype(np.complex128)
+
+        def cycle(u: np.ndarray = u, state: dict = state, n: int = n) -> None:
+            psi = amplitude_encode(gen.random((1, 2**n)) + 0.01).real @ u.T
+            rot = follow_rotation(state["psi"], psi)
+            rho = channel.apply_each(rot @ state["rho"] @ np.swapaxes(rot, 1, 2))
+            f = np.real(np.einsum("bi,bij,bj->b", psi, rho, psi))
+            s, d = entropy_and_distance_to_pure(rho, psi.astype(np.complex128))
+            sample_counts(rho, shots, gen)
+            policy.act_one(np.array([f[0], s[0], d[0]]))
+            state["psi"], state["rho"] = psi, rho
+
+        ms = time_calls(cycle, repeat=repeat if n < 9 else max(5, repeat // 3), warmup=2) * 1e3
+        rows.append({"n": n, "p50_ms": float(np.median(ms)), "p95_ms": float(np.quantile(ms, 0.95)), "calls": len(ms)})
+    return pd.DataFrame(rows)

@@ -24,7 +24,14 @@ from qsec6g.twin import detection as det
 from qsec6g.twin.adversary import ATTACKS, SCENARIOS, AttackType
 from qsec6g.twin.agents.heuristic import NoopPolicy, RandomPolicy, RulePolicy
 from qsec6g.twin.agents.reinforce import ReinforceConfig, episode_defence_scores, train_reinforce
-from qsec6g.twin.evaluation import episode_rows, latency_breakdown, paired_tests, rollout, summarise
+from qsec6g.twin.evaluation import (
+    episode_rows,
+    latency_breakdown,
+    paired_tests,
+    rollout,
+    scalability_sweep,
+    summarise,
+)
 from qsec6g.twin.simulator import TwinConfig
 
 AGENTS = ("noop", "random", "rule", "reinforce", "a2c", "ppo", "dqn")
@@ -51,6 +58,7 @@ class TwinRunConfig(StrictModel):
     attack_scenario: str = "S0"
     bootstrap: int = Field(1000, ge=10)
     latency_repeat: int = Field(200, ge=5)
+    scalability_qubits: list[int] = Field(default_factory=lambda: [3, 5, 7, 9])
 
     @field_validator("scenarios", "attack_scenario")
     @classmethod
@@ -58,6 +66,13 @@ class TwinRunConfig(StrictModel):
         bad = [s for s in ([v] if isinstance(v, str) else v) if s not in SCENARIOS and s != "S0"]
         if bad:
             raise ValueError(f"unknown scenario(s) {bad}; known: {', '.join(SCENARIOS)}")
+        return v
+
+    @field_validator("scalability_qubits")
+    @classmethod
+    def _qubits(cls, v: list[int]) -> list[int]:
+        if any(not 1 <= n <= 10 for n in v):
+            raise ValueError("scalability qubit counts must lie in 1..10")
         return v
 
     @field_validator("agents")
@@ -83,7 +98,8 @@ class TwinRunConfig(StrictModel):
 
 QUICK = {"seeds": [42], "scenarios": ["S2", "S4", "S6", "S8"], "episodes": 10, "steps": 20, "shots": 2000,
          "reinforce_updates": 15, "reinforce_batch": 16, "sb3_timesteps": 1000, "bootstrap": 200,
-         "latency_repeat": 30, "attacks": ["intercept_resend", "cptp_poisoning", "false_data_injection", "dos"]}
+         "latency_repeat": 30, "scalability_qubits": [3, 5, 7],
+         "attacks": ["intercept_resend", "cptp_poisoning", "false_data_injection", "dos"]}
 
 
 def sub_seed(seed: int, *parts: str) -> int:
@@ -103,6 +119,7 @@ class Results:
     trajectories: pd.DataFrame
     latency: pd.DataFrame
     training: pd.DataFrame
+    scalability: pd.DataFrame = field(default_factory=pd.DataFrame)
     splits: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     info_bits: float = 0.0
 
@@ -276,5 +293,7 @@ def run_protocol(cfg: TwinRunConfig, progress: Callable[[str], None] | None = No
     pol = policies.get("reinforce")
     infer = (lambda o: pol.act_one(o)) if pol is not None else (lambda o: 0)  # type: ignore[union-attr]
     latency = latency_breakdown(tw, infer, repeat=cfg.latency_repeat, seed=cfg.seeds[0])
+    say(f"scalability sweep n = {cfg.scalability_qubits}")
+    scal = scalability_sweep(cfg.scalability_qubits, repeat=min(30, cfg.latency_repeat), seed=cfg.seeds[0])
     return Results(episodes, summary, tests, pd.DataFrame(det_rows), pd.DataFrame(typ_rows), pd.DataFrame(traj_rows),
-                   latency, pd.DataFrame(train_log), splits, info_bits)
+                   latency, pd.DataFrame(train_log), scal, splits, info_bits)

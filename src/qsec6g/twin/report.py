@@ -120,6 +120,17 @@ def make_figures(res: Results, out: Path) -> dict[str, Path]:
     ax.legend()
     save(fig, "latency_breakdown.png", "Per-module latency of one defence cycle, p50 with 95 % CI and p95 (cf. Table 14)")
 
+    if not res.scalability.empty:
+        sc_df = res.scalability
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.plot(sc_df["n"], sc_df["p50_ms"], "o-", label="p50")
+        ax.plot(sc_df["n"], sc_df["p95_ms"], "s--", label="p95")
+        ax.set_xlabel("qubits n")
+        ax.set_ylabel("ms per cycle")
+        ax.set_yscale("log")
+        ax.legend()
+        save(fig, "scalability.png", "Register cycle time vs qubits n (exact F/S/D + 1e4 computational-basis shots)")
+
     # trajectories with CIs over seeds (paper Figs. 13-15)
     tr = res.trajectories
     sc = "S8" if "S8" in set(tr["scenario"]) else tr["scenario"].iloc[0]
@@ -158,7 +169,7 @@ def write_report(res: Results, out: Path, manifest: dict[str, Any]) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     tables = {"episodes": res.episodes, "summary": res.summary, "tests": res.tests, "detection": res.detection,
               "typing": res.typing, "trajectories": res.trajectories, "latency": res.latency,
-              "training": res.training}
+              "training": res.training, "scalability": res.scalability}
     for name, df in tables.items():
         write_table(df, out / f"{name}.parquet")
     figs = make_figures(res, out)
@@ -169,7 +180,7 @@ def write_report(res: Results, out: Path, manifest: dict[str, Any]) -> Path:
     det_mean = res.detection.groupby("method").mean(numeric_only=True).reset_index().drop(columns=["seed"])
     html = Template(_TEMPLATE).render(
         manifest=manifest, claims=_table_html(claims), summary=_table_html(res.summary),
-        tests=_table_html(res.tests, 4), detection=_table_html(det_mean), latency=_table_html(res.latency, 4),
+        tests=_table_html(res.tests, 4), detection=_table_html(det_mean), latency=_table_html(res.latency, 4), scalability=_table_html(res.scalability, 4),
         images=images, info_bits=res.info_bits)
     path = out / "report.html"
     path.write_text(html, encoding="utf-8")
@@ -192,5 +203,6 @@ Table 12 values could not be checked; see docs/twin.md).</p>
 <p class="note">Cloning / probing: information an eavesdropper could gain, accounted over all probed steps:
 {{ "%.1f"|format(info_bits) }} bits.</p>
 <h2>Latency of one defence cycle (cf. Table 14)</h2>{{ latency }}
+<h2>Scalability: register cycle vs qubits</h2>{{ scalability }}
 {% for cap, img in images.items() %}<h3>{{ cap }}</h3><img src="data:image/png;base64,{{ img }}">{% endfor %}
 </body></html>"""
