@@ -104,3 +104,23 @@ def test_bad_inputs():
     env.reset(seed=0)
     with pytest.raises(ValueError, match="not in"):
         env.step(7)
+
+
+def test_dense_shadow_maps_match_the_kernel_shadow():
+    from qsec6g.quantum.measurement import PauliShadow
+    from qsec6g.quantum.states import random_density
+    from qsec6g.twin.simulator import shadow_maps
+
+    for n in (1, 2, 3):
+        rho = random_density(n, batch=3, rng=n)
+        shadow = PauliShadow(n)
+        p_map, a_map = shadow_maps(n)
+        probs = np.real(rho.reshape(3, -1) @ p_map.T).reshape(3, 3**n, 2**n)
+        np.testing.assert_allclose(probs, shadow.setting_probabilities(rho), atol=1e-12)
+        counts = shadow.sample(rho, 500, 0)
+        freq = counts.reshape(3, -1) / 500
+        np.testing.assert_allclose((freq @ a_map.T).reshape(3, 2**n, 2**n), shadow.mean_snapshot(counts), atol=1e-12)
+    # the simulator's shadow is unbiased: with many shots the mean snapshot approaches the state
+    sim = TwinSimulator(SCENARIOS["S7"], None, 4, TwinConfig(steps=2, shots=400_000))
+    sim.reset(0)
+    assert np.abs(sim._shadow_mean(sim.rho) - sim.rho).max() < 0.02

@@ -15,6 +15,7 @@ physical projection of the shadow estimate; :class:`qsec6g.quantum.measurement.P
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,6 +47,35 @@ class TwinConfig:
     severity: float = 1.0
 
 
+@lru_cache(maxsize=8)
+def shadow_maps(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense linear maps of the random-Pauli classical shadow on ``n`` qubits (small ``n``), as the kernel's
+    :class:`~qsec6g.quantum.measurement.PauliShadow` defines it:
+
+    * ``P`` ``(3**n · 2**n, 4**n)``: ``p[s, o] = tr(Π_{s,o} ρ) = P @ vec(ρ)`` (setting s: base-3 digits X=0, Y=1, Z=2,
+      qubit 0 first; outcome o: qubit 0 = most significant bit);
+    * ``A`` ``(4**n, 3**n · 2**n)``: ``vec(ρ̄) = A @ (counts / N)``, the mean snapshot ``⊗_q (3 Π_q − I)``.
+
+    One matrix product each replaces the per-qubit tensor contractions in the twin's hot loop.
+    """
+    from qsec6g.quantum.gates import H, SDG
+
+    bases = (H, H @ SDG, np.eye(2, dtype=np.complex128))
+    proj = [[np.outer(u[o].conj(), u[o]) for o in range(2)] for u in bases]  # Π = U† |o><o| U
+    ops_p, ops_a = [], []
+    for s in range(3**n):
+        digits = [(s // 3 ** (n - 1 - q)) % 3 for q in range(n)]
+        for o in range(2**n):
+            bits = [(o >> (n - 1 - q)) & 1 for q in range(n)]
+            pi, a = np.ones((1, 1)), np.ones((1, 1))
+            for dgt, bit in zip(digits, bits):
+                pi = np.kron(pi, proj[dgt][bit])
+                a = np.kron(a, 3.0 * proj[dgt][bit] - np.eye(2))
+            ops_p.append(pi.T.reshape(-1))  # tr(Π ρ) = vec(Π^T) · vec(ρ)
+            ops_a.append(a.reshape(-1))
+    return np.array(ops_p), np.array(ops_a).T
+
+
 def follow_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Real orthogonal ``R`` with ``R a = b`` acting as identity outside span{a, b} (unit real rows), ``(B, d, d)``."""
     c = np.clip(np.einsum("bi,bi->b", a, b), -1.0, 1.0)
@@ -56,6 +86,10 @@ def follow_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     wa = w[:, :, None] * a[:, None, :]
     d = a.shape[1]
     return np.eye(d)[None] + (c[:, None, None] - 1.0) * (aa + ww) + s[:, None, None] * (wa - np.swapaxes(wa, 1, 2))
+
+
+#: registers up to this size use the dense shadow maps (``4**n x 6**n`` entries)
+SHADOW_DENSE_MAX_QUBITS = 4
 
 
 @dataclass
@@ -153,10 +187,27 @@ class TwinSimulator:
             exact = np.stack([np.clip(fid, 0, 1), s, d], axis=1)
         if self.shadow is None:
             return exact, exact
-        mean = self.shadow.mean_snapshot(self.shadow.sample(rho, self.config.shots, self.rng))
+        mean = self._shadow_mean(rho)
         f_hat = np.clip(np.real(np.einsum("bi,bij,bj->b", np.conj(ref), mean, ref)), 0.0, 1.0)
         s_hat, d_hat = entropy_and_distance_to_pure(project_to_density(mean), ref)
         return exact, np.stack([f_hat, s_hat, d_hat], axis=1)
+
+    def _shadow_mean(self, rho: np.ndarray) -> np.ndarray:
+        """Sample ``shots`` shadow measurements per state and return the mean snapshots ρ̄ ``(B, d, d)``.
+
+        Same law and the same generator calls as ``PauliShadow.sample`` + ``mean_snapshot`` (checked in the tests),
+        with the dense maps of :func:`shadow_maps` for small registers.
+        """
+        n, b, d = self.n, rho.shape[0], rho.shape[-1]
+        if n > SHADOW_DENSE_MAX_QUBITS:
+            return self.shadow.mean_snapshot(self.shadow.sample(rho, self.config.shots, self.rng))
+        p_map, a_map = shadow_maps(n)
+        probs = np.clip(np.real(rho.reshape(b, d * d) @ p_map.T), 0.0, None).reshape(b, 3**n, d)
+        probs /= probs.sum(axis=-1, keepdims=True)
+        per_setting = self.rng.multinomial(self.config.shots, np.full(3**n, 1.0 / 3**n), size=b)
+        counts = self.rng.multinomial(per_setting, probs)
+        freq = counts.reshape(b, -1) / counts.sum(axis=(1, 2))[:, None]
+        return (freq @ a_map.T).reshape(b, d, d)
 
     def step(self, actions: np.ndarray) -> StepResult:
         """Advance every episode by one step under ``actions`` (one :class:`Action` id per episode)."""
