@@ -96,7 +96,7 @@ def purify(rho: np.ndarray, psi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def popcounts(n: int) -> np.ndarray:
     """Number of 1 bits of every basis index of ``n`` qubits."""
     j = np.arange(2**n)
-    return np.array([bin(v).count("1") for v in j])
+    return np.array([int(v).bit_count() for v in j])
 
 
 def weak_measurement_diag(p: np.ndarray, n: int) -> np.ndarray:

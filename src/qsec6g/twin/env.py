@@ -14,7 +14,7 @@ resets them in the same step (``autoreset_mode = SAME_STEP``; the final observat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -49,7 +49,7 @@ def _info(r: StepResult, i: int | slice) -> dict[str, Any]:
 class CQDTEnv(gym.Env):
     """One CQDT episode at a time (``qsec6g/CQDT-v0``)."""
 
-    metadata = {"render_modes": []}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": []}
 
     def __init__(self, scenario: str = "S7", attack: str | Attack | None = None, config: TwinConfig | None = None):
         self.sim = _make_sim(scenario, attack, 1, config)
@@ -75,7 +75,7 @@ class CQDTEnv(gym.Env):
 class CQDTVectorEnv(VectorEnv):
     """``num_envs`` CQDT episodes batched on the kernel's batch axis."""
 
-    metadata = {"autoreset_mode": AutoresetMode.SAME_STEP}
+    metadata: ClassVar[dict[str, Any]] = {"autoreset_mode": AutoresetMode.SAME_STEP}
 
     def __init__(self, num_envs: int = 64, scenario: str = "S7", attack: str | Attack | None = None,
                  config: TwinConfig | None = None):

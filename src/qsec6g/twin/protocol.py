@@ -153,15 +153,14 @@ def _train_reinforce(cfg: TwinRunConfig, seed: int, tw: TwinConfig, log: list[di
     val_seed = sub_seed(seed, "reinforce-val")
 
     def validate(policy) -> float:
-        from sklearn.metrics import roc_auc_score
-
         scores, labels = [], []
         for sc in cfg.scenarios:
             r = rollout(policy.act, sc, max(4, cfg.reinforce_batch // 4), tw, sub_seed(val_seed, sc))
             scores.append(episode_defence_scores(policy, _obs_before(r)))
             labels.append(r.attacked)
         y = np.concatenate(labels)
-        return float(roc_auc_score(y, np.concatenate(scores))) if 0 < y.sum() < len(y) else 0.5
+        auc = det.roc_auc(y, np.concatenate(scores))
+        return 0.5 if np.isnan(auc) else auc
 
     rc = ReinforceConfig(updates=cfg.reinforce_updates, baseline=cfg.reinforce_baseline)
     policy, tlog = train_reinforce(train_rollout, validate, rc, gen)

@@ -58,7 +58,7 @@ def shadow_maps(n: int) -> tuple[np.ndarray, np.ndarray]:
 
     One matrix product each replaces the per-qubit tensor contractions in the twin's hot loop.
     """
-    from qsec6g.quantum.gates import H, SDG
+    from qsec6g.quantum.gates import SDG, H
 
     bases = (H, H @ SDG, np.eye(2, dtype=np.complex128))
     proj = [[np.outer(u[o].conj(), u[o]) for o in range(2)] for u in bases]  # Π = U† |o><o| U
