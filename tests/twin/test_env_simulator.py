@@ -124,3 +124,22 @@ def test_dense_shadow_maps_match_the_kernel_shadow():
     sim = TwinSimulator(SCENARIOS["S7"], None, 4, TwinConfig(steps=2, shots=400_000))
     sim.reset(0)
     assert np.abs(sim._shadow_mean(sim.rho) - sim.rho).max() < 0.02
+
+
+def test_indicator_driven_channels_follow_the_telemetry():
+    from qsec6g.quantum import channels as ch
+    from qsec6g.twin.adversary import p_phase_flip_from_jitter
+
+    cfg = TwinConfig(steps=40, shots=None, indicator_channels=True)
+    sim = TwinSimulator(SCENARIOS["S2"], None, 2, cfg)  # sync drift -> phase flip from the phase jitter
+    sim.reset(1, attacked=np.array([True, False]))
+    for _ in range(39):
+        sim.step(np.zeros(2, int))
+    rho, psi_before, t = sim.rho, sim.psi, sim.t + 1
+    p = p_phase_flip_from_jitter(sim.telemetry.indicators[:, t, 1])
+    assert p[0] > 0.1 and p[1] < 1e-3  # drifted episode vs normal one
+    sim.step(np.zeros(2, int))
+    rot = follow_rotation(psi_before, sim.psi)
+    followed = rot @ rho @ np.swapaxes(rot, 1, 2)
+    expected = ch.phase_flip(p).apply_each(sim.ambient.apply_each(followed))
+    np.testing.assert_allclose(sim.rho, expected, atol=1e-12)

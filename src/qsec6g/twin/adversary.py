@@ -156,6 +156,27 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
        sampled=True),
 )}
 
+#: share of the worst-case bound used as the depolarising probability in indicator-driven mode
+DEPOL_SHARE = 0.25
+
+
+def indicator_params(indicators: np.ndarray, family: str) -> NoiseParams:
+    """Per-episode step parameters from the current indicator rows ``(B, 3)``, restricted to ``family``'s channels.
+
+    The family string names the channels it contains (``AD``, ``PF``, ``BF``, ``DEP``); the depolarising
+    probability is ``DEPOL_SHARE`` of its bound ``max(γ, p_PF, p_BF)``. Used by the twin in indicator-driven mode,
+    where the telemetry of each step sets that step's channel.
+    """
+    prm = channel_params_from_indicators(indicators)
+    zero = np.zeros(len(indicators))
+    return NoiseParams(
+        gamma=prm["gamma"] if "AD" in family else zero,
+        p_bf=prm["p_bf"] if "BF" in family else zero,
+        p_pf=prm["p_pf"] if "PF" in family else zero,
+        p_depol=DEPOL_SHARE * prm["p_depol_max"] if "DEP" in family else zero,
+    )
+
+
 #: S0: no scenario channel (for Table-3 attacks on their own); the attack is active for the whole episode
 BASELINE = _s("S0", UseCase.NORMAL, "none", "-", "ambient noise only")
 

@@ -48,6 +48,7 @@ class TwinRunConfig(StrictModel):
     layout: Literal["composite", "ghz", "cluster"] = "composite"
     weights: tuple[float, float, float] = (1.0, 0.5, 0.5)
     action_cost_weight: float = Field(0.0, ge=0)
+    indicator_channels: bool = False
     region: tuple[float, float, float] = (0.90, 0.40, 0.20)
     agents: list[str] = Field(default_factory=lambda: list(AGENTS), min_length=1)
     reinforce_updates: int = Field(100, ge=1)
@@ -93,7 +94,7 @@ class TwinRunConfig(StrictModel):
 
     def twin(self) -> TwinConfig:
         return TwinConfig(steps=self.steps, shots=self.shots, layout=self.layout, weights=self.weights,
-                          action_cost_weight=self.action_cost_weight)
+                          action_cost_weight=self.action_cost_weight, indicator_channels=self.indicator_channels)
 
 
 QUICK = {"seeds": [42], "scenarios": ["S2", "S4", "S6", "S8"], "episodes": 10, "steps": 20, "shots": 2000,

@@ -7,6 +7,9 @@ rotation in span{ψ_{t−1}, ψ_t} that takes one onto the other, identity elsew
 reference unchanged) and then suffers the step channel — ambient noise, plus the scenario's channel and any
 Table-3 attack while the attack is active — so noise compounds until a defence acts (:mod:`~qsec6g.twin.defence`).
 
+With ``indicator_channels`` the scenario table's levels are replaced by the indicator maps applied to each step's
+telemetry (:func:`~qsec6g.twin.adversary.indicator_params`, restricted to the scenario's channel family).
+
 Observables per step, against ``|ψ_t⟩``: fidelity F, von Neumann entropy S (bits) and trace distance D, either
 exact or estimated from ``shots`` Pauli classical-shadow measurements (F unbiased; S and D plug-in on the
 physical projection of the shadow estimate; :class:`qsec6g.quantum.measurement.PauliShadow`).
@@ -23,7 +26,15 @@ from qsec6g.quantum.measurement import PauliShadow, project_to_density
 from qsec6g.quantum.metrics import entropy_and_distance_to_pure
 from qsec6g.seeding import SeedLike, make_rng
 from qsec6g.twin import defence as dfn
-from qsec6g.twin.adversary import AMBIENT, SCENARIOS, Attack, AttackType, NoiseParams, Scenario
+from qsec6g.twin.adversary import (
+    AMBIENT,
+    SCENARIOS,
+    Attack,
+    AttackType,
+    NoiseParams,
+    Scenario,
+    indicator_params,
+)
 from qsec6g.twin.defence import Action
 from qsec6g.twin.preprocess import Preprocessor
 from qsec6g.twin.registers import Layout, entangling_unitary, split_qubits
@@ -45,6 +56,7 @@ class TwinConfig:
     weak_strength: float = 0.6  # p of the partial-collapse weak measurement
     attack_fraction: float = 0.5  # share of episodes that are attacked
     severity: float = 1.0
+    indicator_channels: bool = False  # True: each step's channel from that step's telemetry indicators
 
 
 @lru_cache(maxsize=8)
@@ -215,6 +227,11 @@ class TwinSimulator:
         self.t += 1
         t = self.t
         active = self.active_mask[:, t]
+        if cfg.indicator_channels:  # this step's telemetry sets this step's channel, in every episode
+            step_params = indicator_params(self.telemetry.indicators[:, t], self.scenario.family)
+            self.attack_channel = step_params.channel() @ self.ambient
+            self.gamma_hat = np.asarray(step_params.gamma) + float(AMBIENT.gamma)
+            active = np.ones(b, bool)
         psi_new = self._reference(t)
         rot = follow_rotation(self.psi, psi_new)
         rho = rot @ self.rho @ np.swapaxes(rot, 1, 2)
