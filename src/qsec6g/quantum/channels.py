@@ -239,14 +239,15 @@ class Channel:
         """Apply this single-qubit channel independently (i.i.d.) to each of ``qubits`` (default: all).
 
         Registers of up to ``FUSE_MAX_QUBITS`` qubits use one fused ``4**n x 4**n`` superoperator (cached per qubit
-        set), i.e. a single matrix product; wider registers apply the channel qubit by qubit.
+        set), i.e. a single matrix product over the batch; wider registers and channels with batched parameters
+        apply the channel qubit by qubit through its bit-flip patterns.
         """
         if self.num_qubits != 1:
             raise ValueError("apply_each needs a single-qubit channel")
         rho = to_density(state)
         n = n_qubits(rho)
         qs = tuple(range(n)) if qubits is None else check_qubits(tuple(qubits), n)
-        if n > FUSE_MAX_QUBITS:
+        if n > FUSE_MAX_QUBITS or self.batch is not None:  # per-item superoperators: B small GEMVs lose to flips
             for q in qs:
                 rho = self.apply(rho, [q])
             return rho
@@ -266,7 +267,7 @@ class Channel:
         if sup_real is not False and not vec.imag.any():  # real channel on a real state: real GEMM
             out = (vec.real @ sup_real).astype(np.complex128)
         else:
-            out = vec @ sup.T if sup.ndim == 2 else np.einsum("bij,bj->bi", sup, vec)
+            out = vec @ sup.T
         return out.reshape(rho.shape)
 
 
@@ -283,20 +284,14 @@ def _vec_permutation(n: int) -> np.ndarray:
 
 
 def _fused_superop(sup1: np.ndarray, n: int, qubits: tuple[int, ...]) -> np.ndarray:
-    """Row-major-vec superoperator ``(..., 4**n, 4**n)`` of a 1-qubit superop applied to each of ``qubits``."""
-    batched = sup1.ndim == 5
-    s = sup1.reshape(sup1.shape[:-4] + (4, 4))
+    """Row-major-vec superoperator ``(4**n, 4**n)`` of a 1-qubit superop applied to each of ``qubits``."""
+    s = sup1.reshape(4, 4)
     eye = np.eye(4)
-    full = np.ones(s.shape[:-2] + (1, 1))
+    full = np.ones((1, 1))
     for q in range(n):
-        f = s if q in qubits else eye
-        if batched:
-            f = np.broadcast_to(f, s.shape)
-            full = np.einsum("bij,bkl->bikjl", full, f).reshape(s.shape[0], full.shape[-2] * 4, full.shape[-1] * 4)
-        else:
-            full = np.kron(full, f)
+        full = np.kron(full, s if q in qubits else eye)
     perm = _vec_permutation(n)
-    return full[..., perm[:, None], perm[None, :]]
+    return full[perm[:, None], perm[None, :]]
 
 
 def _kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
