@@ -56,7 +56,22 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI on ``argv`` and return the exit code instead of exiting."""
+    """Run the CLI on ``argv`` and return the exit code instead of exiting.
+
+    BLAS/LAPACK run with ``QSEC6G_BLAS_THREADS`` threads (default 1): qsec6g's work is many small matrices, batched,
+    for which multi-threaded OpenBLAS is slower, badly so on a loaded 2-core machine.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threads = os.environ.get("QSEC6G_BLAS_THREADS", "1")
+    if not threads.isdigit() or int(threads) < 1:
+        err.print(f"error: QSEC6G_BLAS_THREADS must be a positive integer, got {threads!r}")
+        return 2
+    with threadpool_limits(int(threads)):
+        return _dispatch(argv)
+
+
+def _dispatch(argv: list[str] | None) -> int:
     command = typer.main.get_command(app)
     try:
         command.main(args=argv, prog_name="qsec6g", standalone_mode=True)
