@@ -13,6 +13,7 @@ from qsec6g.bench.records import Record
 # suite name -> module implementing it. A part adds its suite here when it lands.
 SUITES: dict[str, str] = {
     "kernel": "qsec6g.bench.kernel",
+    "qml": "qsec6g.bench.qml",
 }
 
 __all__ = ["Record", "SUITES"]

@@ -113,12 +113,25 @@ def make_attack(name: str, steps: int = 20, eot: int = 1) -> AttackFn:
     return lambda m, x, y, e: pgd(m, x, y, e, steps, norm, eot=eot)
 
 
+def bootstrap_ci(values: np.ndarray, n_boot: int, rng: np.random.Generator, level: float = 0.95
+                 ) -> tuple[float, float]:
+    """Percentile bootstrap CI of the mean of ``values`` (resampling rows)."""
+    if n_boot <= 0 or len(values) == 0:
+        return float("nan"), float("nan")
+    means = values[rng.integers(0, len(values), (n_boot, len(values)))].mean(1)
+    a = (1 - level) / 2
+    return float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
+
+
 def robustness_curve(model: torch.nn.Module, X: np.ndarray, y: np.ndarray, eps_grid: list[float],
-                     attack: AttackFn, predict_model: torch.nn.Module | None = None) -> list[dict]:
+                     attack: AttackFn, predict_model: torch.nn.Module | None = None, n_boot: int = 0,
+                     rng: np.random.Generator | None = None) -> list[dict]:
     """Robust accuracy and attack success rate for each ε (success = a correctly classified sample flipped).
 
     ``predict_model`` (default ``model``) is what is evaluated; ``model`` is what the attacker differentiates —
-    they differ for adaptive attacks (BPDA surrogate) on masked defences."""
+    they differ for adaptive attacks (BPDA surrogate) on masked defences. ``n_boot`` > 0 adds a 95 % bootstrap
+    CI of the robust accuracy (``ci_low``, ``ci_high``) drawn with ``rng``."""
+    rng = rng if rng is not None else np.random.default_rng(0)
     target = predict_model if predict_model is not None else model
     xt, yt = torch.as_tensor(X, dtype=DTYPE), torch.as_tensor(y)
     with torch.no_grad():
@@ -131,7 +144,8 @@ def robustness_curve(model: torch.nn.Module, X: np.ndarray, y: np.ndarray, eps_g
         with torch.no_grad():
             ok = (target(xa) > 0).long() == yt
         flipped = (clean_ok & ~ok).sum().item()
+        lo, hi = bootstrap_ci(ok.double().numpy(), n_boot, rng)
         rows.append({"eps": float(eps), "clean_accuracy": clean_ok.double().mean().item(),
-                     "robust_accuracy": ok.double().mean().item(),
+                     "robust_accuracy": ok.double().mean().item(), "ci_low": lo, "ci_high": hi,
                      "attack_success_rate": flipped / max(int(clean_ok.sum()), 1), "attack_seconds": secs})
     return rows
