@@ -81,10 +81,11 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
     summ = summarise(rob, ["model", "attack", "eps"], ["robust_accuracy", "ci_low", "ci_high", "attack_success_rate",
                                                        "attack_seconds"])
     sections = [("Paper claims vs ours", _table(claims_table(rob, None))), ("Robustness (all models)", _table(summ))]
-    for name in ("state_attack", "trojan"):
+    keys_of = {"state_attack": ["eps"], "trojan": ["variant"], "intercept": ["intercepted_fraction"],
+               "privacy": ["model"], "kernel_poisoning": ["model", "poisoning", "budget"]}
+    for name, keys in keys_of.items():
         if res.tables[name]:
             df = pd.DataFrame(res.tables[name])
-            keys = ["eps"] if name == "state_attack" else ["variant"]
             sections.append((name.replace("_", " "), _table(summarise(df, keys, [c for c in df.columns if c not in (
                 *keys, "seed", "model", "attack", "variant") and df[c].dtype != object]))))
     _finish(out_dir, "qml attack", cfg, res, figs, sections)

@@ -67,6 +67,20 @@ def apply_kraus_1q(rho: torch.Tensor, kraus: list[torch.Tensor], wire: int, n: i
     return out.reshape(b, 2**n, 2**n)
 
 
+class _Permute(torch.autograd.Function):
+    """out[:, i] = x[:, perm[i]] with a gather (not a scatter) in the backward pass: grad[:, j] = g[:, inv[j]]."""
+
+    @staticmethod
+    def forward(ctx, x, perm, inv):  # noqa: D102
+        ctx.save_for_backward(inv)
+        return x[:, perm]
+
+    @staticmethod
+    def backward(ctx, g):  # noqa: D102
+        (inv,) = ctx.saved_tensors
+        return g[:, inv], None, None
+
+
 def amplitude_encode(x: torch.Tensor, n: int, eps: float = 1e-12) -> torch.Tensor:
     """Real amplitude encoding: x (B, F ≤ 2^n) zero-padded and L2-normalised; an all-zero row maps to |0…0⟩."""
     if x.shape[1] > 2**n:
@@ -109,6 +123,7 @@ class QuantumClassifier(torch.nn.Module):
             self.head.bias.zero_()
         self.register_buffer("proj", None if proj is None else torch.as_tensor(proj, dtype=DTYPE))
         self.register_buffer("perm", tb.ring_permutation(n_qubits))
+        self.register_buffer("inv_perm", torch.argsort(self.perm))
         self.register_buffer("zs", tb.z_signs(n_qubits, DTYPE))
 
     # ----------------------------------------------------------------------------------------------- pieces
@@ -148,7 +163,7 @@ class QuantumClassifier(torch.nn.Module):
         for gates in self.layer_gates():
             a, b = tb.kron_gates(gates[:n1]), tb.kron_gates(gates[n1:])
             psi = torch.einsum("ij,bjk,lk->bil", a, psi.reshape(-1, d1, d2), b).reshape(-1, d1 * d2)
-            psi = tb.apply_permutation(psi, self.perm)
+            psi = _Permute.apply(psi, self.perm, self.inv_perm)
         return psi
 
     def expvals(self, state: torch.Tensor) -> torch.Tensor:

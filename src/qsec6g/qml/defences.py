@@ -82,7 +82,7 @@ class Randomised(torch.nn.Module):
         return self.model(x + self.sigma * torch.randn(x.shape, generator=self.gen, dtype=x.dtype))
 
 
-def sanitise(X: np.ndarray, y: np.ndarray, outlier_z: float = 6.0, spectral_fraction: float = 0.05
+def sanitise(X: np.ndarray, y: np.ndarray, outlier_z: float = 6.0, spectral_fraction: float = 0.15
              ) -> np.ndarray:
     """Boolean mask of training rows to keep.
 

@@ -21,6 +21,9 @@ from qsec6g.qml import attacks as A
 from qsec6g.qml import data as D
 from qsec6g.qml import defences as DF
 from qsec6g.qml import federated as FL
+from qsec6g.qml import intercept as IR
+from qsec6g.qml import kernel_svm as KS
+from qsec6g.qml import privacy as PV
 from qsec6g.qml import trojan as TJ
 from qsec6g.qml.circuits import GateNoise, QuantumClassifier
 from qsec6g.qml.models import accuracy, build_model, fit_rbf_svm, predict, train
@@ -141,7 +144,8 @@ class LabResult:
 
 def run_attack(cfg: AttackConfig, progress=None) -> LabResult:
     """Robustness curves of every model × attack × ε; encoded-state PGD, noise factor and trojan study (VQC)."""
-    res = LabResult({"robustness": [], "state_attack": [], "noise": [], "trojan": []})
+    res = LabResult({"robustness": [], "state_attack": [], "noise": [], "trojan": [], "privacy": [],
+                     "intercept": [], "kernel_poisoning": []})
     for seed in cfg.seeds:
         prep = prepare(cfg.data, seed)
         sp = prep.split
@@ -164,6 +168,13 @@ def run_attack(cfg: AttackConfig, progress=None) -> LabResult:
             res.tables["state_attack"] += _state_attack_rows(vqc, Xe, ye, cfg, seed)
             res.tables["noise"] += _noise_rows(vqc, Xe, ye, cfg, seed, rng)
             res.tables["trojan"] += _trojan_rows(vqc, sp, cfg, seed)
+            res.tables["intercept"] += _intercept_rows(vqc, Xe, ye, seed)
+        for kind, m in victims.items():
+            if kind != "rbf_svm":
+                res.tables["privacy"].append({
+                    "seed": seed, "model": kind, "membership_auc": PV.membership_auc(m, sp.Xtr, sp.ytr, sp.Xte, sp.yte),
+                    "inversion_cosine": PV.inversion_similarity(m, sp.Xtr, sp.ytr)})
+        res.tables["kernel_poisoning"] += _kernel_rows(sp, cfg, seed)
         res.meta.setdefault("splits", {})[seed] = {"train": sp.idx_tr.tolist(), "test": sp.idx_te.tolist()}
         res.meta.update(features=prep.features, label_rule=prep.label_rule, n_rows=prep.n_rows)
     return res
@@ -213,6 +224,39 @@ def _trojan_rows(vqc: QuantumClassifier, sp: D.Split, cfg: AttackConfig, seed: i
                      "inspection_findings": len(TJ.inspect_circuit(comp, vqc)),
                      "digest_matches": TJ.weights_digest(comp) == TJ.weights_digest(vqc), **stats,
                      "train_max_trigger_feature": float(sp.Xtr[:, f].max())})
+    return rows
+
+
+def _intercept_rows(vqc: QuantumClassifier, Xe, ye, seed: int) -> list[dict]:
+    psi = vqc.encode(torch.as_tensor(Xe)).detach().numpy()
+    rows = []
+    for frac in (0.0, 0.25, 0.5, 1.0):
+        resent, _, fid = IR.intercept_resend(psi, frac, make_rng(seed + 11))
+        with torch.no_grad():
+            acc = float(((vqc.forward_state(torch.as_tensor(resent)) > 0).long().numpy() == ye).mean())
+        rows.append({"seed": seed, "intercepted_fraction": frac, "accuracy": acc, "mean_fidelity": float(fid.mean()),
+                     "detection_prob_10_test_states": IR.detection_probability(float(fid.mean()), 10)})
+    return rows
+
+
+def _kernel_rows(sp: D.Split, cfg: AttackConfig, seed: int, n_train: int = 1500) -> list[dict]:
+    """Fidelity-kernel SVM vs RBF-SVM under random and margin-targeted label flipping (10 % and 20 % budgets)."""
+    from sklearn.svm import SVC
+
+    Xtr, ytr = sp.Xtr[:n_train], sp.ytr[:n_train]
+    Xe, ye = _eval_rows(sp, cfg.n_eval)
+    rng = make_rng(seed + 13)
+    clean = {"qsvm_fidelity": KS.QuantumKernelSVM().fit(Xtr, ytr), "rbf_svm": SVC().fit(Xtr, ytr)}
+    rows = []
+    for name, model in clean.items():
+        rows.append({"seed": seed, "model": name, "poisoning": "none", "budget": 0.0,
+                     "accuracy": float((model.predict(Xe) == ye).mean())})
+        for budget in (0.1, 0.2):
+            for targeted in (False, True):
+                yp = KS.poison_labels(model, Xtr, ytr, budget, targeted, rng)
+                m = KS.QuantumKernelSVM().fit(Xtr, yp) if name == "qsvm_fidelity" else SVC().fit(Xtr, yp)
+                rows.append({"seed": seed, "model": name, "poisoning": "margin" if targeted else "random",
+                             "budget": budget, "accuracy": float((m.predict(Xe) == ye).mean())})
     return rows
 
 
