@@ -61,11 +61,12 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
     import torch
 
     from qsec6g.qml.experiments import AttackConfig, run_attack
-    from qsec6g.qml.report import _table, claims_table, fig_curves, summarise
+    from qsec6g.qml.report import _table, claims_table, fig_curves, fig_policy_cdf, summarise
 
     torch.set_num_threads(1)
     cfg = _load(AttackConfig, config, seed, quick, {"n_eval": 200, "n_boot": 50, "eps_grid": [0.0, 0.1, 0.3, 0.6],
-                                                     "noise_levels": [0.0, 0.05], "pgd_steps": 10})
+                                                     "noise_levels": [0.0, 0.05], "pgd_steps": 10,
+                                                     "policy_steps": 60, "policy_eps_grid": [0.0, 0.5, 1.0]})
     if quick:
         cfg.train = cfg.train.model_copy(update={"epochs": 4})
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -78,9 +79,16 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
     if len(noise):
         noise["attack"] = "pgd_linf"
         figs.append(fig_curves(noise, "noise_p", out_dir / "noise.png", "VQC under depolarising noise"))
+    pol = pd.DataFrame(res.tables["policy"])
+    if len(pol):
+        figs.append(fig_policy_cdf(pd.DataFrame(res.tables["policy_steps"]), out_dir / "policy_cdf.png"))
     summ = summarise(rob, ["model", "attack", "eps"], ["robust_accuracy", "ci_low", "ci_high", "attack_success_rate",
                                                        "attack_seconds"])
-    sections = [("Paper claims vs ours", _table(claims_table(rob, None))), ("Robustness (all models)", _table(summ))]
+    sections = [("Paper claims vs ours", _table(claims_table(rob, None, pol))), ("Robustness (all models)", _table(summ))]
+    if len(pol):
+        sections.append(("PRB policies under observation attacks", _table(summarise(
+            pol, ["policy", "attack", "eps"], ["reward_clean", "reward_attacked", "throughput_loss", "step_loss_ci_low",
+                                               "step_loss_ci_high", "attack_seconds"]))))
     keys_of = {"state_attack": ["eps"], "trojan": ["variant"], "intercept": ["intercepted_fraction"],
                "privacy": ["model"], "kernel_poisoning": ["model", "poisoning", "budget"]}
     for name, keys in keys_of.items():

@@ -23,6 +23,7 @@ from qsec6g.qml import defences as DF
 from qsec6g.qml import federated as FL
 from qsec6g.qml import intercept as IR
 from qsec6g.qml import kernel_svm as KS
+from qsec6g.qml import policy as PO
 from qsec6g.qml import privacy as PV
 from qsec6g.qml import trojan as TJ
 from qsec6g.qml.circuits import GateNoise, QuantumClassifier
@@ -67,6 +68,8 @@ class AttackConfig(StrictModel):
     noise_levels: list[float] = Field([0.0, 0.02, 0.05], description="depolarising p per layer/qubit (VQC)")
     trojan_feature: int = Field(0, ge=0, description="index into qsec6g.qml.data.FEATURES")
     trojan_threshold: float = Field(4.0, description="trigger level, standardised units")
+    policy_steps: int = Field(200, ge=0, description="REINFORCE updates of the PRB policies (0 = skip)")
+    policy_eps_grid: list[float] = [0.0, 0.1, 0.3, 0.5, 1.0]
 
 
 class DefendConfig(StrictModel):
@@ -145,7 +148,7 @@ class LabResult:
 def run_attack(cfg: AttackConfig, progress=None) -> LabResult:
     """Robustness curves of every model × attack × ε; encoded-state PGD, noise factor and trojan study (VQC)."""
     res = LabResult({"robustness": [], "state_attack": [], "noise": [], "trojan": [], "privacy": [],
-                     "intercept": [], "kernel_poisoning": []})
+                     "intercept": [], "kernel_poisoning": [], "policy": [], "policy_steps": []})
     for seed in cfg.seeds:
         prep = prepare(cfg.data, seed)
         sp = prep.split
@@ -175,6 +178,8 @@ def run_attack(cfg: AttackConfig, progress=None) -> LabResult:
                     "seed": seed, "model": kind, "membership_auc": PV.membership_auc(m, sp.Xtr, sp.ytr, sp.Xte, sp.yte),
                     "inversion_cosine": PV.inversion_similarity(m, sp.Xtr, sp.ytr)})
         res.tables["kernel_poisoning"] += _kernel_rows(sp, cfg, seed)
+        if cfg.policy_steps:
+            _policy_rows(cfg, seed, res)
         res.meta.setdefault("splits", {})[seed] = {"train": sp.idx_tr.tolist(), "test": sp.idx_te.tolist()}
         res.meta.update(features=prep.features, label_rule=prep.label_rule, n_rows=prep.n_rows)
     return res
@@ -237,6 +242,34 @@ def _intercept_rows(vqc: QuantumClassifier, Xe, ye, seed: int) -> list[dict]:
         rows.append({"seed": seed, "intercepted_fraction": frac, "accuracy": acc, "mean_fidelity": float(fid.mean()),
                      "detection_prob_10_test_states": IR.detection_probability(float(fid.mean()), 10)})
     return rows
+
+
+def _policy_rows(cfg: AttackConfig, seed: int, res: LabResult) -> None:
+    """PQC vs MLP PRB policies under Q-FGSM / Q-PGD: mean reward/throughput loss per ε (+ per-step losses at the
+    largest ε for the CDF)."""
+    root = Path(cfg.data.root) if cfg.data.root else DEFAULT_DATA
+    env = PO.PRBEnv.from_kpis(D.load_ue_kpis(root))
+    idx = make_rng(seed + 17).permutation(len(env.demand))[:cfg.n_eval]
+    rng = make_rng(seed + 19)
+    for name, pol, lr in [("pqc", PO.PQCPolicy(12, env.demand.shape[1], seed=seed), 0.05),
+                          ("mlp", PO.MLPPolicy(12, env.demand.shape[1], seed=seed), 0.01)]:
+        torch.manual_seed(seed)
+        PO.train_policy(pol, env, cfg.policy_steps, lr=lr, seed=seed)
+        for att, steps in (("q_fgsm", 1), ("q_pgd", 10)):
+            for eps in cfg.policy_eps_grid:
+                t0 = time.perf_counter()
+                r = PO.evaluate_policy(pol, env, idx, eps, steps)
+                secs = time.perf_counter() - t0
+                loss = 1 - r["throughput_attacked"] / np.maximum(r["throughput_clean"], 1e-9)
+                lo, hi = A.bootstrap_ci(loss, cfg.n_boot, rng)
+                res.tables["policy"].append({
+                    "seed": seed, "policy": name, "quantum": name == "pqc", "attack": att, "eps": eps,
+                    "reward_clean": float(r["reward_clean"].mean()), "reward_attacked": float(r["reward_attacked"].mean()),
+                    "throughput_loss": float(1 - r["throughput_attacked"].mean() / r["throughput_clean"].mean()),
+                    "step_loss_ci_low": lo, "step_loss_ci_high": hi, "attack_seconds": secs})
+                if eps == max(cfg.policy_eps_grid):
+                    res.tables["policy_steps"] += [{"seed": seed, "policy": name, "attack": att, "eps": eps,
+                                                    "throughput_loss": float(v)} for v in loss]
 
 
 def _kernel_rows(sp: D.Split, cfg: AttackConfig, seed: int, n_train: int = 1500) -> list[dict]:
