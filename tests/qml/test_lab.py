@@ -119,7 +119,7 @@ def test_sanitisation_removes_most_backdoor_rows() -> None:
     poison = FL.add_trigger(X[:40], 0, 8.0)
     Xp = np.vstack([X, poison])
     yp = np.concatenate([y, np.ones(40, int)])
-    keep = DF.sanitise(Xp, yp)
+    keep = DF.sanitise(Xp, yp, spectral_fraction=0.05)
     assert (~keep[800:]).mean() > 0.9 and keep[:800].mean() > 0.9
 
 

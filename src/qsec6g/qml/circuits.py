@@ -71,12 +71,12 @@ class _Permute(torch.autograd.Function):
     """out[:, i] = x[:, perm[i]] with a gather (not a scatter) in the backward pass: grad[:, j] = g[:, inv[j]]."""
 
     @staticmethod
-    def forward(ctx, x, perm, inv):  # noqa: D102
+    def forward(ctx, x, perm, inv):
         ctx.save_for_backward(inv)
         return x[:, perm]
 
     @staticmethod
-    def backward(ctx, g):  # noqa: D102
+    def backward(ctx, g):
         (inv,) = ctx.saved_tensors
         return g[:, inv], None, None
 

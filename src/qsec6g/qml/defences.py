@@ -9,8 +9,6 @@ average gradients over many calls (``eot`` in :mod:`qsec6g.qml.attacks`).
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import torch
 
@@ -22,9 +20,9 @@ def adversarial_training(model: torch.nn.Module, X: np.ndarray, y: np.ndarray, e
                          steps: int = 7, norm: str = "linf", **train_kw) -> list[float]:
     """Train ``model`` in place with FGSM or PGD examples (radius ``eps``) mixed into every batch."""
     if method == "fgsm":
-        adv = lambda m, xb, yb: fgsm(m, xb, yb, eps, norm)  # noqa: E731
+        adv = lambda m, xb, yb: fgsm(m, xb, yb, eps, norm)
     elif method == "pgd":
-        adv = lambda m, xb, yb: pgd(m, xb, yb, eps, steps, norm)  # noqa: E731
+        adv = lambda m, xb, yb: pgd(m, xb, yb, eps, steps, norm)
     else:
         raise ValueError(f"method must be 'fgsm' or 'pgd', got {method!r}")
     return train(model, X, y, adversary=adv, **train_kw)
@@ -46,11 +44,11 @@ def distill(teacher: torch.nn.Module, student: torch.nn.Module, X: np.ndarray, y
 
 class _RoundSTE(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, step):  # noqa: D102
+    def forward(ctx, x, step):
         return torch.round(x / step) * step
 
     @staticmethod
-    def backward(ctx, g):  # noqa: D102
+    def backward(ctx, g):
         return g, None
 
 
@@ -65,7 +63,7 @@ class Quantised(torch.nn.Module):
         xq = _RoundSTE.apply(x, self.step) if self.straight_through else torch.round(x / self.step) * self.step
         return self.model(xq)
 
-    def bpda(self) -> "Quantised":
+    def bpda(self) -> Quantised:
         """The BPDA attacker's surrogate: identical forward pass, identity backward through the rounding."""
         return Quantised(self.model, self.step, straight_through=True)
 
@@ -105,7 +103,3 @@ def sanitise(X: np.ndarray, y: np.ndarray, outlier_z: float = 6.0, spectral_frac
         if n_drop:
             keep[idx[np.argsort(score)[-n_drop:]]] = False
     return keep
-
-
-def clone(model: torch.nn.Module) -> torch.nn.Module:
-    return copy.deepcopy(model)

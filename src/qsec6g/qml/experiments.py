@@ -377,9 +377,9 @@ def run_federated_lab(cfg: FederatedConfig, progress=None) -> LabResult:
         if cfg.n_malicious >= len(shards):
             raise D.DataError(f"n_malicious {cfg.n_malicious} ≥ number of clients {len(shards)}")
 
-        def make():
+        def make(seed: int = seed, Xtr: np.ndarray = sp.Xtr) -> torch.nn.Module:
             torch.manual_seed(seed)
-            return build_model(cfg.model, sp.Xtr, seed=seed)
+            return build_model(cfg.model, Xtr, seed=seed)
 
         cases = [("none", 0)] + [(b, cfg.n_malicious) for b in cfg.behaviours]
         for rule in cfg.aggregators:

@@ -40,7 +40,7 @@ class QuantumKernelSVM:
     def __init__(self, C: float = 1.0, encoding: str = "amplitude") -> None:
         self.C, self.encoding = C, encoding
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "QuantumKernelSVM":
+    def fit(self, X: np.ndarray, y: np.ndarray) -> QuantumKernelSVM:
         from sklearn.svm import SVC
 
         self.Xtr_ = np.asarray(X, float)

@@ -34,7 +34,7 @@ class PRBEnv:
     n_prb: int = 2
 
     @classmethod
-    def from_kpis(cls, df: pd.DataFrame, n_prb: int = 2) -> "PRBEnv":
+    def from_kpis(cls, df: pd.DataFrame, n_prb: int = 2) -> PRBEnv:
         ues = sorted(df["ue"].unique())
         t = min(int((df["ue"] == u).sum()) for u in ues)
         dem = np.stack([df.loc[df["ue"] == u, "dl_brate"].to_numpy()[:t] for u in ues], 1)

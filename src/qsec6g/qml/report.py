@@ -154,4 +154,4 @@ def summarise(df: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFr
     return out
 
 
-__all__ = ["claims_table", "fig_curves", "fig_federated", "fig_policy_cdf", "summarise", "write_html", "_table"]
+__all__ = ["_table", "claims_table", "fig_curves", "fig_federated", "fig_policy_cdf", "summarise", "write_html"]
