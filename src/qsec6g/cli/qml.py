@@ -5,7 +5,6 @@ manifest.json under ``--out``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -44,8 +43,8 @@ def _finish(out_dir: Path, command: str, cfg, res, figures: list[Path], sections
              f"; {res.meta.get('n_rows')} rows before subsampling. ε is in standardised units (one training std per "
              "feature). Mean over seeds; CIs are 95 % bootstrap over test rows.")
     write_html(out_dir / "report.html", f"qsec6g {command}", intro, sections, figures)
-    write_manifest(out_dir / "manifest.json", build_manifest("qsec6g " + " ".join(sys.argv[1:]) if sys.argv else command,
-                                                               cfg, list(cfg.seeds), splits=res.meta.get("splits")))
+    write_manifest(out_dir / "manifest.json", build_manifest(f"qsec6g {command}", cfg, list(cfg.seeds),
+                                                               splits=res.meta.get("splits")))
     out.print(f"wrote {out_dir / 'report.html'}")
 
 

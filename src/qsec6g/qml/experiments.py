@@ -260,7 +260,8 @@ def _policy_rows(cfg: AttackConfig, seed: int, res: LabResult) -> None:
                 t0 = time.perf_counter()
                 r = PO.evaluate_policy(pol, env, idx, eps, steps)
                 secs = time.perf_counter() - t0
-                loss = 1 - r["throughput_attacked"] / np.maximum(r["throughput_clean"], 1e-9)
+                clean = r["throughput_clean"]
+                loss = np.where(clean > 0, 1 - r["throughput_attacked"] / np.where(clean > 0, clean, 1.0), 0.0)
                 lo, hi = A.bootstrap_ci(loss, cfg.n_boot, rng)
                 res.tables["policy"].append({
                     "seed": seed, "policy": name, "quantum": name == "pqc", "attack": att, "eps": eps,
