@@ -60,7 +60,7 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
     import torch
 
     from qsec6g.qml.experiments import AttackConfig, run_attack
-    from qsec6g.qml.report import _table, claims_table, fig_curves, fig_policy_cdf, summarise
+    from qsec6g.qml.report import claims_table, fig_curves, fig_policy_cdf, html_table, summarise
 
     torch.set_num_threads(1)
     cfg = _load(AttackConfig, config, seed, quick, {"n_eval": 200, "n_boot": 50, "eps_grid": [0.0, 0.1, 0.3, 0.6],
@@ -83,9 +83,9 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
         figs.append(fig_policy_cdf(pd.DataFrame(res.tables["policy_steps"]), out_dir / "policy_cdf.png"))
     summ = summarise(rob, ["model", "attack", "eps"], ["robust_accuracy", "ci_low", "ci_high", "attack_success_rate",
                                                        "attack_seconds"])
-    sections = [("Paper claims vs ours", _table(claims_table(rob, None, pol))), ("Robustness (all models)", _table(summ))]
+    sections = [("Paper claims vs ours", html_table(claims_table(rob, None, pol))), ("Robustness (all models)", html_table(summ))]
     if len(pol):
-        sections.append(("PRB policies under observation attacks", _table(summarise(
+        sections.append(("PRB policies under observation attacks", html_table(summarise(
             pol, ["policy", "attack", "eps"], ["reward_clean", "reward_attacked", "throughput_loss", "step_loss_ci_low",
                                                "step_loss_ci_high", "attack_seconds"]))))
     keys_of = {"state_attack": ["eps"], "trojan": ["variant"], "intercept": ["intercepted_fraction"],
@@ -93,7 +93,7 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
     for name, keys in keys_of.items():
         if res.tables[name]:
             df = pd.DataFrame(res.tables[name])
-            sections.append((name.replace("_", " "), _table(summarise(df, keys, [c for c in df.columns if c not in (
+            sections.append((name.replace("_", " "), html_table(summarise(df, keys, [c for c in df.columns if c not in (
                 *keys, "seed", "model", "attack", "variant") and df[c].dtype != object]))))
     _finish(out_dir, "qml attack", cfg, res, figs, sections)
 
@@ -106,7 +106,7 @@ def defend(out_dir: OutOpt = Path("qml-defend"), config: ConfigOpt = None, seed:
     import torch
 
     from qsec6g.qml.experiments import DefendConfig, run_defend
-    from qsec6g.qml.report import _table, claims_table, fig_curves, summarise
+    from qsec6g.qml.report import claims_table, fig_curves, html_table, summarise
 
     torch.set_num_threads(1)
     cfg = _load(DefendConfig, config, seed, quick, {"n_eval": 150, "n_boot": 50, "eps_grid": [0.0, 0.2, 0.5],
@@ -123,8 +123,8 @@ def defend(out_dir: OutOpt = Path("qml-defend"), config: ConfigOpt = None, seed:
                                                                 "attack_success_rate"])
     pois = summarise(pd.DataFrame(res.tables["poisoning"]), ["model", "attack", "sanitised"],
                      ["clean_accuracy", "backdoor_success", "rows_removed", "poison_removed_share"])
-    sections = [("Paper claims vs ours", _table(claims_table(None, d))), ("Defences", _table(summ)),
-                ("Data poisoning and sanitisation", _table(pois))]
+    sections = [("Paper claims vs ours", html_table(claims_table(None, d))), ("Defences", html_table(summ)),
+                ("Data poisoning and sanitisation", html_table(pois))]
     _finish(out_dir, "qml defend", cfg, res, figs, sections)
 
 
@@ -136,7 +136,7 @@ def federated(out_dir: OutOpt = Path("qml-federated"), config: ConfigOpt = None,
     import torch
 
     from qsec6g.qml.experiments import FederatedConfig, run_federated_lab
-    from qsec6g.qml.report import _table, fig_federated, summarise
+    from qsec6g.qml.report import fig_federated, html_table, summarise
 
     torch.set_num_threads(1)
     cfg = _load(FederatedConfig, config, seed, quick, {"rounds": 3, "local_epochs": 1})
@@ -145,6 +145,6 @@ def federated(out_dir: OutOpt = Path("qml-federated"), config: ConfigOpt = None,
     df = pd.DataFrame(res.tables["federated"])
     last = df[df["round"] == df["round"].max()]
     figs = [fig_federated(df, out_dir / "federated.png")]
-    sections = [("Final round (mean over seeds)", _table(summarise(last, ["rule", "behaviour", "n_malicious"],
+    sections = [("Final round (mean over seeds)", html_table(summarise(last, ["rule", "behaviour", "n_malicious"],
                                                                    ["test_accuracy", "backdoor_success"])))]
     _finish(out_dir, "qml federated", cfg, res, figs, sections)

@@ -113,7 +113,7 @@ class Split:
 
 def split_standardise(ds: KPIDataset, rng: np.random.Generator, test_fraction: float = 0.3,
                       n_max: int | None = None) -> Split:
-    """Random stratified-free split (rows shuffled by ``rng``), optionally subsampled to ``n_max`` rows."""
+    """Random, unstratified split (rows shuffled by ``rng``), optionally subsampled to ``n_max`` rows."""
     idx = rng.permutation(len(ds.y))
     if n_max is not None:
         idx = idx[:n_max]

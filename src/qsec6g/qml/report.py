@@ -123,7 +123,7 @@ def claims_table(rob: pd.DataFrame | None, dfn: pd.DataFrame | None, pol: pd.Dat
     return rows
 
 
-def _table(rows: list[dict] | pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
+def html_table(rows: list[dict] | pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
     df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     if df.empty:
         return "<p>(none)</p>"
@@ -154,4 +154,4 @@ def summarise(df: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFr
     return out
 
 
-__all__ = ["_table", "claims_table", "fig_curves", "fig_federated", "fig_policy_cdf", "summarise", "write_html"]
+__all__ = ["claims_table", "fig_curves", "fig_federated", "fig_policy_cdf", "html_table", "summarise", "write_html"]
