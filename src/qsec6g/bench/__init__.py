@@ -8,12 +8,15 @@ timed unit tests.
 
 from __future__ import annotations
 
+import pkgutil
+
 from qsec6g.bench.records import Record
 
-# suite name -> module implementing it. A part adds its suite here when it lands.
+_HELPERS = {"records", "timing"}
+
+#: suite name -> module implementing it: every module of this package except the shared helpers
 SUITES: dict[str, str] = {
-    "kernel": "qsec6g.bench.kernel",
-    "qml": "qsec6g.bench.qml",
+    m.name: f"{__name__}.{m.name}" for m in pkgutil.iter_modules(__path__) if m.name not in _HELPERS
 }
 
 __all__ = ["Record", "SUITES"]

@@ -18,6 +18,8 @@ _PARTS: dict[str, tuple[str, str, str]] = {
     "qkd": ("qsec6g.cli.qkd", "#6", "QKD link with eavesdropper detection and hybrid QKD + ML-KEM channel."),
     "rrm": ("qsec6g.cli.rrm", "#7", "Quantum-assisted radio resource management (MIMO link, QUBO, QAOA)."),
     "qml": ("qsec6g.cli.qml", "#8", "QML threat lab: attacks and defences on quantum ML models."),
+    "keys": ("qsec6g.cli.keys", "#5", "API keys of the zero-trust service: create, revoke, list."),
+    "audit": ("qsec6g.cli.audit", "#5", "Audit trail of the zero-trust service: verify the hash chain."),
 }
 
 

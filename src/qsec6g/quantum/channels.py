@@ -467,9 +467,7 @@ def phase_damping(lam: ParamLike) -> Channel:
 
 def thermal_relaxation(t1: ParamLike, t2: ParamLike, dt: ParamLike, excited_population: ParamLike = 0.0) -> Channel:
     """Relaxation (T1) and dephasing (T2) over a duration ``dt``; requires ``0 < t2 <= 2 t1``."""
-    t1a, t2a, dta = (np.asarray(v, dtype=np.float64) for v in (t1, t2, dt))
-    if np.any(t1a <= 0) or np.any(t2a <= 0) or np.any(dta < 0):
-        raise ValueError("thermal relaxation needs t1 > 0, t2 > 0 and dt >= 0")
+    t1a, t2a, dta = (_time(name, v, pos) for name, v, pos in (("t1", t1, True), ("t2", t2, True), ("dt", dt, False)))
     if np.any(t2a > 2 * t1a + 1e-12):
         raise ValueError("thermal relaxation needs t2 <= 2 t1 (physically allowed coherence times)")
     gamma = 1.0 - np.exp(-dta / t1a)
@@ -477,6 +475,16 @@ def thermal_relaxation(t1: ParamLike, t2: ParamLike, dt: ParamLike, excited_popu
     ch = phase_damping(lam) @ generalized_amplitude_damping(gamma, excited_population)
     ch.name = "thermal_relaxation"
     return ch
+
+
+def _time(name: str, value: ParamLike, positive: bool) -> np.ndarray:
+    """A thermal-relaxation time as a float array: finite, and ``> 0`` (``positive``) or ``>= 0``."""
+    arr = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"thermal relaxation {name} must be finite, got {value!r}")
+    if np.any(arr <= 0) if positive else np.any(arr < 0):
+        raise ValueError(f"thermal relaxation needs {name} {'> 0' if positive else '>= 0'}, got {value!r}")
+    return arr
 
 
 def kraus_channel(kraus: Sequence[np.ndarray], name: str = "kraus", atol: float = CPTP_ATOL) -> Channel:

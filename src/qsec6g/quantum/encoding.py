@@ -89,14 +89,15 @@ def amplitude_encode(x: np.ndarray | Sequence[float], slot_map: SlotMap | None =
         slot_map.validate()
         if slot_map.num_features != arr.shape[1]:
             raise ValueError(f"slot map covers {slot_map.num_features} features, data has {arr.shape[1]}")
-    norms = np.linalg.norm(arr, axis=1)
-    zero = np.flatnonzero(norms == 0)
+    scale = np.max(np.abs(arr), axis=1)
+    zero = np.flatnonzero(scale == 0)
     if zero.size:
         raise ValueError(f"cannot amplitude-encode an all-zero feature vector (row {int(zero[0])})")
+    arr = arr / scale[:, None]  # so that squaring neither overflows (|x| ~ 1e200) nor underflows (~ 1e-200)
     d = arr.shape[1]
     dim = 2 ** num_qubits_for(d)
     out = np.zeros((arr.shape[0], dim), dtype=np.complex128)
-    out[:, :d] = arr / norms[:, None]
+    out[:, :d] = arr / np.linalg.norm(arr, axis=1)[:, None]
     return out
 
 

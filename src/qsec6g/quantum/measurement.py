@@ -24,9 +24,10 @@ from functools import lru_cache
 import numpy as np
 from scipy.stats import norm
 
+from qsec6g.quantum._tensor import check_qubits
 from qsec6g.quantum.gates import H, SDG
 from qsec6g.quantum.metrics import entropy_of_spectrum
-from qsec6g.quantum.states import is_density, n_qubits, to_density
+from qsec6g.quantum.states import is_density, n_qubits, num_qubits_of, to_density
 from qsec6g.seeding import SeedLike, make_rng
 
 DEFAULT_SHOTS = 10_000
@@ -57,7 +58,8 @@ def sample_outcomes(state: np.ndarray, shots: int = DEFAULT_SHOTS, rng: SeedLike
 
 def marginal_counts(counts: np.ndarray, keep: list[int]) -> np.ndarray:
     """Counts of the qubits ``keep`` (in that order) from full counts ``(B, 2**n)``."""
-    n = int(np.log2(counts.shape[1]))
+    n = num_qubits_of(counts.shape[1])
+    keep = list(check_qubits(keep, n))
     t = counts.reshape((counts.shape[0],) + (2,) * n)
     drop = tuple(1 + q for q in range(n) if q not in keep)
     m = t.sum(axis=drop)

@@ -43,10 +43,21 @@ def fidelity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         psi, rho = (a, b) if not da else (b, a)
         return np.real(np.einsum("bi,bij,bj->b", np.conj(psi), rho, psi))
     w, v = np.linalg.eigh(a)
-    sq = (v * np.sqrt(np.clip(w, 0.0, None))[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
+    sq = (v * np.sqrt(_drop_rounding_noise(w))[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
     m = sq @ b @ sq
-    lam = np.clip(_herm_eigvals(0.5 * (m + np.conj(np.swapaxes(m, -1, -2)))), 0.0, None)
+    lam = _drop_rounding_noise(_herm_eigvals(0.5 * (m + np.conj(np.swapaxes(m, -1, -2)))))
     return np.clip(np.sum(np.sqrt(lam), axis=-1) ** 2, 0.0, 1.0)
+
+
+def _drop_rounding_noise(eigs: np.ndarray) -> np.ndarray:
+    """Eigenvalues (of matrices with spectra in [0, 1], e.g. states) with those below ``d * eps`` set to zero.
+
+    Zero eigenvalues of a rank-deficient state come out of the solver as ``±1e-17``-sized noise; taking square
+    roots would turn them into ``1e-9``-sized errors (e.g. in the fidelity of a pure state given as a density
+    matrix, or the concurrence of a pure two-qubit state). Below ``d * eps`` an eigenvalue cannot be told apart
+    from rounding, so it counts as zero.
+    """
+    return np.where(eigs > eigs.shape[-1] * np.finfo(np.float64).eps, eigs, 0.0)
 
 
 def entropy_of_spectrum(eigs: np.ndarray, base: float = 2.0) -> np.ndarray:
@@ -177,8 +188,8 @@ def concurrence(state: np.ndarray, qubits: Sequence[int] | None = None) -> np.nd
     rho = _two_qubit(state, qubits)
     yy = np.array([[0, 0, 0, -1], [0, 0, 1, 0], [0, 1, 0, 0], [-1, 0, 0, 0]], dtype=np.complex128)
     rt = yy @ np.conj(rho) @ yy
-    ev = np.linalg.eigvals(rho @ rt)
-    lam = np.sort(np.sqrt(np.clip(np.real(ev), 0.0, None)), axis=-1)[..., ::-1]
+    ev = np.linalg.eigvals(rho @ rt)  # real and in [0, 1] up to rounding
+    lam = np.sort(np.sqrt(_drop_rounding_noise(np.real(ev))), axis=-1)[..., ::-1]
     return np.clip(lam[..., 0] - lam[..., 1] - lam[..., 2] - lam[..., 3], 0.0, None)
 
 

@@ -68,13 +68,22 @@ def to_qiskit(circuit: Circuit, measure: bool = False) -> qiskit.QuantumCircuit:
 
 
 def to_noise_model(spec: NoiseSpec) -> NoiseModel:
-    """A Qiskit Aer noise model equivalent to ``spec`` (the channel on each qubit a gate touches, after it)."""
+    """A Qiskit Aer noise model equivalent to ``spec`` (the channel on each qubit a gate touches, after it).
+
+    Keys are qsec6g gate names; ``u3`` is Qiskit's ``u``. Gates given by their matrix (``unitary_gate``,
+    ``controlled_gate``) all export as Qiskit ``unitary`` instructions of unknown width, so noise keyed on them has
+    no NoiseModel form: ``ValueError`` (attach such noise with ``Circuit.channel`` instead).
+    """
     model = NoiseModel()
     for name, ch in spec.after_gate.items():
+        if name not in _NAMED_1Q and name not in _NAMED_2Q and name != "u3":
+            raise ValueError(
+                f"noise after gate {name!r} has no Aer NoiseModel form (only named gates: "
+                f"{sorted([*_NAMED_1Q, *_NAMED_2Q, 'u3'])}); add the channel to the circuit with Circuit.channel"
+            )
         err = to_qiskit_error(ch)
-        width = 2 if name in _NAMED_2Q else 1
-        full = err if width == 1 else err.tensor(err)
-        model.add_all_qubit_quantum_error(full, [name])
+        full = err.tensor(err) if name in _NAMED_2Q else err
+        model.add_all_qubit_quantum_error(full, ["u" if name == "u3" else _NAMED_1Q.get(name, name)])
     return model
 
 

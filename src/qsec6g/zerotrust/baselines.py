@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 
@@ -21,9 +21,12 @@ class _UnsupervisedDetector(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise ValueError(f"Only binary classification is supported. The type of the target is {y_type}.")
         self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError(f"{type(self).__name__} is a binary detector; got {len(self.classes_)} classes")
+        if len(self.classes_) < 2:
+            raise ValueError("need normal and attack rows to fit a detector, got one class")
         normal = X[y == self.classes_[0]]
         self.mean_, self.scale_ = normal.mean(axis=0), normal.std(axis=0)
         self.scale_[self.scale_ == 0] = 1.0
@@ -44,7 +47,14 @@ class _UnsupervisedDetector(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - p, p])
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        flag = self.decision_function(X) > 0
+        return self.classes_[flag.astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False   # normal vs anomalous only
+        tags.classifier_tags.poor_score = True     # unsupervised: not trained to separate the classes it is shown
+        return tags
 
 
 class IsolationForestDetector(_UnsupervisedDetector):
@@ -83,6 +93,7 @@ class AutoencoderDetector(_UnsupervisedDetector):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.ae_.fit(Z, Z)
+        self.n_iter_ = self.ae_.n_iter_
 
     def _raw_score(self, Z: np.ndarray) -> np.ndarray:
         return np.mean((self.ae_.predict(Z).reshape(Z.shape) - Z) ** 2, axis=1)
