@@ -153,18 +153,36 @@ class QuantumClassifier(torch.nn.Module):
 
         n ≤ FUSE_MAX_QUBITS: one fused 2^n × 2^n unitary (one matrix product per batch). Larger n: per layer,
         the single-qubit layer factorises as A ⊗ B over the two halves of the register, applied to the state viewed
-        as (B, 2^{n1}, 2^{n2}) by one einsum (A Ψ Bᵀ), then the CNOT-ring permutation — far cheaper than
+        as (B, 2^{n1}, 2^{n2}) by two plain matrix products (A Ψ Bᵀ), then the CNOT-ring permutation — far cheaper than
         building and applying the 2^n × 2^n product."""
         if self.n <= FUSE_MAX_QUBITS:
             return tb.apply_unitary(state, self.unitary())
+        return self._apply_layers(state.to(torch.complex128), self.layer_gates())
+
+    def _apply_layers(self, psi: torch.Tensor, layer_gates: torch.Tensor) -> torch.Tensor:
+        """Split-register application of layers (L', n, 2, 2) to a complex batch (see :meth:`evolve`)."""
         n1 = self.n // 2
         d1, d2 = 2**n1, 2 ** (self.n - n1)
-        psi = state.to(torch.complex128)
-        for gates in self.layer_gates():
+        for gates in layer_gates:
             a, b = tb.kron_gates(gates[:n1]), tb.kron_gates(gates[n1:])
-            psi = torch.einsum("ij,bjk,lk->bil", a, psi.reshape(-1, d1, d2), b).reshape(-1, d1 * d2)
-            psi = _Permute.apply(psi, self.perm, self.inv_perm)
+            t = psi.reshape(-1, d1, d2).transpose(0, 1).reshape(d1, -1)  # (d1, B·d2): A on the first half
+            t = (a @ t).reshape(d1, -1, d2).transpose(0, 1).reshape(-1, d2) @ b.T  # then B on the second
+            psi = _Permute.apply(t.reshape(-1, d1 * d2), self.perm, self.inv_perm)
         return psi
+
+    def _evolve_angle_product(self, x: torch.Tensor) -> torch.Tensor:
+        """Angle encoding on > FUSE_MAX_QUBITS qubits: the first Rot layer acts on the product state qubit by
+        qubit (2-vectors), the 2^n state is formed only before the first CNOT ring."""
+        z = x @ self.proj if self.proj is not None else x
+        half = 0.5 * math.pi * torch.sigmoid(z)
+        q = torch.stack([torch.cos(half), torch.sin(half)], -1).to(torch.complex128)  # (B, n, 2)
+        gates = self.layer_gates()
+        q = torch.einsum("kij,bkj->bki", gates[0], q)
+        psi = q[:, 0]
+        for k in range(1, self.n):
+            psi = (psi[:, :, None] * q[:, k, None, :]).reshape(x.shape[0], -1)
+        psi = _Permute.apply(psi, self.perm, self.inv_perm)
+        return self._apply_layers(psi, gates[1:])
 
     def expvals(self, state: torch.Tensor) -> torch.Tensor:
         """⟨Z_k⟩ (B, n) of the circuit applied to a (real or complex) state batch, noise included."""
@@ -183,6 +201,8 @@ class QuantumClassifier(torch.nn.Module):
         return self.head(self.expvals(state))[:, 0]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.encoding == "angle" and self.noise is None and self.n > FUSE_MAX_QUBITS:
+            return self.head(tb.probabilities(self._evolve_angle_product(x)) @ self.zs)[:, 0]
         return self.forward_state(self.encode(x))
 
     def gate_list(self) -> list[tuple[str, tuple[int, ...], str]]:
