@@ -330,6 +330,7 @@ def run_defend(cfg: DefendConfig, progress=None) -> LabResult:
             res.tables["poisoning"] += _poison_rows(kind, sp, cfg, seed)
             if progress:
                 progress(f"seed {seed}: {kind} defended")
+        res.meta.setdefault("splits", {})[seed] = {"train": sp.idx_tr.tolist(), "test": sp.idx_te.tolist()}
         res.meta.update(features=prep.features, label_rule=prep.label_rule, n_rows=prep.n_rows)
     return res
 
@@ -393,6 +394,8 @@ def run_federated_lab(cfg: FederatedConfig, progress=None) -> LabResult:
                                                     "n_clients": len(shards), "model": cfg.model})
                 if progress:
                     progress(f"seed {seed}: {rule} / {beh}")
+        res.meta.setdefault("splits", {})[seed] = {"train": sp.idx_tr.tolist(), "test": sp.idx_te.tolist(),
+                                                   "client_shards_train_positions": [s.tolist() for s in shards]}
         res.meta.update(features=prep.features, label_rule=prep.label_rule, n_rows=prep.n_rows,
                         n_clients=len(shards))
     return res
