@@ -64,7 +64,8 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
 
     torch.set_num_threads(1)
     cfg = _load(AttackConfig, config, seed, quick, {"n_eval": 200, "n_boot": 50, "eps_grid": [0.0, 0.1, 0.3, 0.6],
-                                                     "noise_levels": [0.0, 0.05], "pgd_steps": 10,
+                                                     "noise_levels": [0.0, 0.05], "damping_levels": [0.05],
+                                                     "pgd_steps": 10,
                                                      "policy_steps": 60, "policy_eps_grid": [0.0, 0.5, 1.0]})
     if quick:
         cfg.train = cfg.train.model_copy(update={"epochs": 4})
@@ -77,7 +78,7 @@ def attack(out_dir: OutOpt = Path("qml-attack"), config: ConfigOpt = None, seed:
     noise = pd.DataFrame(res.tables["noise"])
     if len(noise):
         noise["attack"] = "pgd_linf"
-        figs.append(fig_curves(noise, "noise_p", out_dir / "noise.png", "VQC under depolarising noise"))
+        figs.append(fig_curves(noise, "noise", out_dir / "noise.png", "VQC under gate noise"))
     pol = pd.DataFrame(res.tables["policy"])
     if len(pol):
         figs.append(fig_policy_cdf(pd.DataFrame(res.tables["policy_steps"]), out_dir / "policy_cdf.png"))

@@ -66,6 +66,7 @@ class AttackConfig(StrictModel):
     seeds: list[int] = [0, 1, 2]
     n_boot: int = Field(200, ge=0)
     noise_levels: list[float] = Field([0.0, 0.02, 0.05], description="depolarising p per layer/qubit (VQC)")
+    damping_levels: list[float] = Field([0.05], description="amplitude-damping γ per layer/qubit (VQC)")
     trojan_feature: int = Field(0, ge=0, description="index into qsec6g.qml.data.FEATURES")
     trojan_threshold: float = Field(4.0, description="trigger level, standardised units")
     policy_steps: int = Field(200, ge=0, description="REINFORCE updates of the PRB policies (0 = skip)")
@@ -202,15 +203,17 @@ def _state_attack_rows(vqc: QuantumClassifier, Xe, ye, cfg: AttackConfig, seed: 
 
 
 def _noise_rows(vqc: QuantumClassifier, Xe, ye, cfg: AttackConfig, seed: int, rng) -> list[dict]:
-    """The trained VQC executed under depolarising gate noise p (weights unchanged), attacked with PGD-ℓ∞."""
+    """The trained VQC executed under depolarising (p) or amplitude-damping (γ) gate noise (weights unchanged),
+    attacked with PGD-ℓ∞."""
     rows = []
-    for p in cfg.noise_levels:
-        noisy = QuantumClassifier(vqc.n_features, vqc.n, vqc.weights.shape[0], vqc.encoding,
-                                  noise=GateNoise(p=p))
+    levels = [GateNoise(p=p) for p in cfg.noise_levels] + [GateNoise(gamma=g) for g in cfg.damping_levels]
+    for noise in levels:
+        noisy = QuantumClassifier(vqc.n_features, vqc.n, vqc.weights.shape[0], vqc.encoding, noise=noise)
         noisy.load_state_dict(vqc.state_dict())
         for r in A.robustness_curve(noisy, Xe[:300], ye[:300], cfg.eps_grid, A.make_attack("pgd_linf", cfg.pgd_steps),
                                     n_boot=cfg.n_boot, rng=rng):
-            rows.append({"seed": seed, "model": "vqc", "noise_p": p, **r})
+            rows.append({"seed": seed, "model": "vqc", "noise_p": noise.p, "damping_gamma": noise.gamma,
+                         "noise": f"p={noise.p:g}, γ={noise.gamma:g}", **r})
     return rows
 
 
