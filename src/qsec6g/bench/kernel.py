@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qsec6g.bench.records import Record
-from qsec6g.bench.timing import median_seconds, peak_memory_bytes
+from qsec6g.bench.timing import median_seconds, peak_memory_bytes, time_interleaved
 from qsec6g.quantum import channels as ch
 from qsec6g.quantum.encoding import amplitude_encode
 from qsec6g.quantum.entanglers import ghz
@@ -107,14 +107,14 @@ def run(quick: bool = False, seed: int = 7) -> list[Record]:
 def _run(quick: bool, seed: int) -> list[Record]:
     rng = np.random.default_rng(seed)
     records: list[Record] = []
-    reps = 30 if quick else 200
-    peer_reps = 5 if quick else 30
-
-    for n in (3, 7):
-        ours = _time_step(our_step_factory(n), n, 1, rng, reps)
-        peer = _time_step(peer_step_factory(n), n, 1, rng, peer_reps if n == 3 else max(3, peer_reps // 3))
-        case = f"n={n} single step"
-        records.append(Record(SUITE, case, "step_seconds", ours, "s", PEER, peer / ours, {"peer_seconds": peer}))
+    for n in (3, 7):  # ours and the peer timed in alternation, medians of each
+        x = rng.random((1, 2**n)) + 0.01
+        ours_fn, peer_fn = our_step_factory(n), peer_step_factory(n)
+        rounds = (8 if quick else 30) if n == 3 else (4 if quick else 12)
+        t_ours, t_peer = time_interleaved(lambda: ours_fn(x, rng), lambda: peer_fn(x, rng), rounds, 10)
+        ours, peer = float(np.median(t_ours)), float(np.median(t_peer))
+        records.append(Record(SUITE, f"n={n} single step", "step_seconds", ours, "s", PEER, peer / ours,
+                              {"peer_seconds": peer, "ours_calls": len(t_ours), "peer_calls": len(t_peer)}))
 
     n, batch = 3, 1024
     ours_b = _time_step(our_step_factory(n), n, batch, rng, 10 if quick else 50)

@@ -35,6 +35,34 @@ def time_calls(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3, min_sec
     return np.asarray(samples)
 
 
+def time_interleaved(
+    ours: Callable[[], Any], peer: Callable[[], Any], rounds: int = 10, ours_per_round: int = 10, warmup: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds per call of ``ours`` and ``peer``, timed in alternation (``ours_per_round`` calls of ours, then one
+    of the peer, ``rounds`` times), so that both see the same machine state — drift in clock speed or background
+    load on a shared machine then moves both alike and leaves their ratio alone."""
+    for _ in range(warmup):
+        ours()
+        peer()
+    a: list[float] = []
+    b: list[float] = []
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            for _ in range(ours_per_round):
+                t0 = time.perf_counter()
+                ours()
+                a.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            peer()
+            b.append(time.perf_counter() - t0)
+    finally:
+        if gc_was:
+            gc.enable()
+    return np.asarray(a), np.asarray(b)
+
+
 def median_seconds(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3, min_seconds: float = 0.0) -> float:
     """Median seconds per call of ``fn``."""
     return float(np.median(time_calls(fn, repeat=repeat, warmup=warmup, min_seconds=min_seconds)))

@@ -167,10 +167,10 @@ class Channel:
         ks = [np.broadcast_to(k, (self.batch,) + k.shape[-2:]) if self.batch else k for k in self.kraus]
         return sum(np.einsum(sub, k, np.conj(k)) for k in ks)
 
-    def _flip_terms(self, n: int, q: int) -> list[tuple[int, int, np.ndarray]]:
+    def _flip_terms(self, n: int, q: int, real: bool = False) -> list[tuple[int, int, np.ndarray]]:
         """``(fr, fc, mask)`` terms of this 1-qubit channel on qubit ``q`` of ``n`` (cached), for
-        :func:`_apply_1q_flips`; masks are full-size, shaped like the 7-D view of the state."""
-        key = ("flips", n, q)
+        :func:`_apply_1q_flips`; masks are full-size, shaped like the 7-D view of the state (float64 if ``real``)."""
+        key = ("flips", n, q, real)
         if key not in self._cache:
             sup = self.superop  # (..., a, b, c, d): out (a, b) <- in (c, d)
             lead = sup.shape[:-4]
@@ -181,6 +181,7 @@ class Channel:
             for fr, fc in itertools.product(range(2), repeat=2):
                 mask = sup[..., ri, cj, ri ^ fr, cj ^ fc]
                 if np.any(mask):
+                    mask = mask.real.copy() if real else mask
                     terms.append((fr, fc, mask.reshape((lead[0] if lead else 1, lo, 2, hi, lo, 2, hi))))
             self._cache[key] = terms
         return self._cache[key]
@@ -247,28 +248,26 @@ class Channel:
         rho = to_density(state)
         n = n_qubits(rho)
         qs = tuple(range(n)) if qubits is None else check_qubits(tuple(qubits), n)
+        real = self.is_real and not rho.imag.any()  # then work in float64: half the memory traffic
         if n > FUSE_MAX_QUBITS or self.batch is not None:  # per-item superoperators: B small GEMVs lose to flips
+            if self.batch is not None and rho.shape[0] == 1:
+                rho = np.broadcast_to(rho, (self.batch,) + rho.shape[1:])
+            work = np.ascontiguousarray(rho.real) if real else rho
             for q in qs:
-                rho = self.apply(rho, [q])
-            return rho
+                work = _apply_1q_flips(work, self._flip_terms(n, q, real), q, n)
+            return work.astype(np.complex128) if real else work
         key = ("each", n, qs)
         if key not in self._cache:
             self._cache[key] = _fused_superop(self.superop, n, qs)
         sup = self._cache[key]
-        if self.batch is not None and rho.shape[0] == 1:
-            rho = np.broadcast_to(rho, (self.batch,) + rho.shape[1:])
-        d = 2**n
-        vec = rho.reshape(rho.shape[0], d * d)
-        sup_real = self._cache.get(key + ("real",))
-        if sup_real is None:
-            sup_real = self._cache[key + ("real",)] = (
-                np.ascontiguousarray(sup.real.T) if sup.ndim == 2 and not np.any(sup.imag) else False
-            )
-        if sup_real is not False and not vec.imag.any():  # real channel on a real state: real GEMM
-            out = (vec.real @ sup_real).astype(np.complex128)
-        else:
-            out = vec @ sup.T
+        vec = rho.reshape(rho.shape[0], 4**n)
+        out = (vec.real @ sup.real.T).astype(np.complex128) if real else vec @ sup.T
         return out.reshape(rho.shape)
+
+    @cached_property
+    def is_real(self) -> bool:
+        """True if the superoperator is real (it maps real density matrices to real ones)."""
+        return not self.superop.imag.any()
 
 
 #: registers up to this many qubits apply an i.i.d. channel layer as one fused superoperator

@@ -24,9 +24,9 @@ def _rows(x: np.ndarray | Sequence[float]) -> np.ndarray:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] == 0:
         raise ValueError(f"features must be a non-empty vector or a (B, d) batch, got shape {arr.shape}")
-    bad = ~np.isfinite(arr)
-    if np.any(bad):
-        row, col = np.argwhere(bad)[0]
+    finite = np.isfinite(arr)
+    if not finite.all():
+        row, col = np.argwhere(~finite)[0]
         kind = "NaN" if np.isnan(arr[row, col]) else "infinite"
         raise ValueError(f"features contain a {kind} value (row {row}, feature {col})")
     return arr
@@ -89,9 +89,9 @@ def amplitude_encode(x: np.ndarray | Sequence[float], slot_map: SlotMap | None =
         slot_map.validate()
         if slot_map.num_features != arr.shape[1]:
             raise ValueError(f"slot map covers {slot_map.num_features} features, data has {arr.shape[1]}")
-    scale = np.max(np.abs(arr), axis=1)
-    zero = np.flatnonzero(scale == 0)
-    if zero.size:
+    scale = np.abs(arr).max(axis=1)
+    if not scale.all():
+        zero = np.flatnonzero(scale == 0)
         raise ValueError(f"cannot amplitude-encode an all-zero feature vector (row {int(zero[0])})")
     arr = arr / scale[:, None]  # so that squaring neither overflows (|x| ~ 1e200) nor underflows (~ 1e-200)
     d = arr.shape[1]

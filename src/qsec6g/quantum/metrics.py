@@ -12,6 +12,7 @@ Conventions:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,7 +30,7 @@ def _herm_eigvals(m: np.ndarray) -> np.ndarray:
     Real amplitude encodings, H/CNOT/CZ entanglers and bit-flip / phase-flip / amplitude-damping / depolarising
     noise keep density matrices real, and the real solver is several times faster than the complex one.
     """
-    if np.iscomplexobj(m) and not np.any(m.imag):
+    if np.iscomplexobj(m) and not m.imag.any():
         return np.linalg.eigvalsh(m.real)
     return np.linalg.eigvalsh(m)
 
@@ -62,10 +63,8 @@ def _drop_rounding_noise(eigs: np.ndarray) -> np.ndarray:
 
 def entropy_of_spectrum(eigs: np.ndarray, base: float = 2.0) -> np.ndarray:
     """``-sum λ log λ`` over the last axis, ignoring eigenvalues below 1e-15 (in units of ``log(base)``)."""
-    lam = np.clip(eigs, 0.0, None)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(lam > _EIG_CLIP, -lam * np.log(np.where(lam > _EIG_CLIP, lam, 1.0)), 0.0)
-    return np.sum(terms, axis=-1) / np.log(base)
+    safe = np.where(eigs > _EIG_CLIP, eigs, 1.0)  # log(1) = 0 drops the ignored eigenvalues
+    return (safe * np.log(safe)).sum(axis=-1) * (-1.0 / math.log(base))
 
 
 def von_neumann_entropy(state: np.ndarray, base: float = 2.0) -> np.ndarray:
@@ -97,13 +96,18 @@ def entropy_and_distance_to_pure(rho: np.ndarray, psi: np.ndarray, base: float =
     convex and increasing there). Small states use batched eigenvalue solvers instead.
     """
     rho = to_density(rho)
+    if rho.shape[-1] < TRIDIAGONAL_MIN_DIM:  # batched solvers; real ones when nothing is complex
+        if not (rho.imag.any() or psi.imag.any()):
+            rho, psi = rho.real, psi.real
+        diff = rho - psi[:, :, None] * np.conj(psi[:, None, :])
+        b = diff.shape[0]
+        if rho.shape[0] != b:
+            rho = np.broadcast_to(rho, diff.shape)
+        both = np.linalg.eigvalsh(np.concatenate((rho, diff)))  # one solver call for ρ and ρ - |ψ><ψ|
+        return entropy_of_spectrum(both[:b], base), 0.5 * np.abs(both[b:]).sum(axis=-1)
     b = max(rho.shape[0], psi.shape[0])
     rho = np.broadcast_to(rho, (b,) + rho.shape[1:])
     psi = np.broadcast_to(psi, (b,) + psi.shape[1:])
-    if rho.shape[-1] < TRIDIAGONAL_MIN_DIM:
-        ent = von_neumann_entropy(rho, base)
-        diff = rho - to_density(psi)
-        return ent, 0.5 * np.sum(np.abs(_herm_eigvals(diff)), axis=-1)
     out = np.array([_tridiagonal_s_and_d(rho[i], psi[i]) for i in range(b)])
     return out[:, 0] / np.log(base), out[:, 1]
 
