@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import pandas as pd
 
+from qsec6g.figures import png_base64, pyplot, save_png
 from qsec6g.qkd.params import LinkConfig
 
 _TEMPLATE = """<!doctype html><html><head><meta charset="utf-8"><title>qsec6g qkd sweep</title>
@@ -30,19 +30,16 @@ The paper does not define its retention metric or its attack strengths.</p>
 </body></html>"""
 
 
-def _png(fig, path: Path) -> str:
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    return base64.b64encode(path.read_bytes()).decode()
+def _png(fig, path: Path) -> str:  # noqa: ANN001
+    return png_base64(save_png(fig, path))
 
 
 def write_sweep_report(out_dir: Path, tables: dict[str, pd.DataFrame], base: LinkConfig, seed: int,
                        quick: bool) -> Path:
     """Plot the sweeps to PNG and write report.html embedding them; returns the HTML path."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from jinja2 import Template
+
+    plt = pyplot()
 
     out_dir.mkdir(parents=True, exist_ok=True)
     rate, qber, table, eff = (tables[k] for k in ("keyrate_vs_distance", "qber_vs_fraction", "table_iii",
@@ -60,7 +57,6 @@ def write_sweep_report(out_dir: Path, tables: dict[str, pd.DataFrame], base: Lin
     ax.set(xlabel="distance (km)", ylabel="secret key rate (bit/pulse)", ylim=(1e-8, 1e-1))
     ax.legend()
     rate_png = _png(fig, out_dir / "keyrate_vs_distance.png")
-    plt.close(fig)
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for kind, g in qber.groupby("attack"):
         err_bars = [g.qber - g.ci_low, g.ci_high - g.qber]
@@ -70,14 +66,12 @@ def write_sweep_report(out_dir: Path, tables: dict[str, pd.DataFrame], base: Lin
     ax.set(xlabel="fraction of pulses attacked", ylabel="QBER")
     ax.legend()
     qber_png = _png(fig, out_dir / "qber_vs_fraction.png")
-    plt.close(fig)
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(eff.qber, eff.f_ec, "o-", label="Cascade (measured)")
     ax.axhline(1.25, color="red", lw=0.8, label="target 1.25")
     ax.set(xlabel="QBER", ylabel="f_EC = leaked / (N H2(QBER))")
     ax.legend()
     eff_png = _png(fig, out_dir / "cascade_efficiency.png")
-    plt.close(fig)
     html = Template(_TEMPLATE).render(
         seed=seed, quick=quick, table3=table.to_html(index=False, float_format="%.3f"), eps=base.post.eps_sec,
         rate_png=rate_png, qber_png=qber_png, rate_table=rate.to_html(index=False, float_format="%.3e"),

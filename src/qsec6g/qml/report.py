@@ -6,36 +6,20 @@ shown in their own column beside our measurements.
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from qsec6g.figures import png_data_uri, pyplot, save_png
 from qsec6g.qml.experiments import PAPER_CLAIMS
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    _plt().close(fig)
-    return path
 
 
 def fig_curves(df: pd.DataFrame, group: str, path: Path, title: str) -> Path:
     """Robust accuracy vs ε (mean over seeds, bootstrap CI band of the first seed's rows averaged), one panel per
     attack, one line per ``group`` value."""
-    plt = _plt()
+    plt = pyplot()
     attacks = list(dict.fromkeys(df["attack"]))
     fig, axes = plt.subplots(1, len(attacks), figsize=(4.2 * len(attacks), 3.6), squeeze=False)
     for ax, att in zip(axes[0], attacks):
@@ -47,11 +31,11 @@ def fig_curves(df: pd.DataFrame, group: str, path: Path, title: str) -> Path:
         ax.axhline(0.7, color="k", ls=":", lw=0.8)
         ax.set(title=f"{title}: {att}", xlabel="ε (standardised units)", ylabel="robust accuracy", ylim=(0, 1))
         ax.legend(fontsize=7)
-    return _save(fig, path)
+    return save_png(fig, path, dpi=100)
 
 
 def fig_federated(df: pd.DataFrame, path: Path) -> Path:
-    plt = _plt()
+    plt = pyplot()
     behs = list(dict.fromkeys(df["behaviour"]))
     fig, axes = plt.subplots(1, len(behs), figsize=(4.0 * len(behs), 3.5), squeeze=False)
     for ax, beh in zip(axes[0], behs):
@@ -60,12 +44,12 @@ def fig_federated(df: pd.DataFrame, path: Path) -> Path:
             ax.plot(m.index, m.values, marker="o", ms=3, label=rule)
         ax.set(title=f"malicious: {beh}", xlabel="round", ylabel="test accuracy", ylim=(0, 1))
         ax.legend(fontsize=7)
-    return _save(fig, path)
+    return save_png(fig, path, dpi=100)
 
 
 def fig_policy_cdf(steps: pd.DataFrame, path: Path) -> Path:
     """CDF of the per-step throughput loss at the largest ε (like the paper's Fig. 5)."""
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     for (pol, att), g in steps.groupby(["policy", "attack"], sort=False):
         v = np.sort(g["throughput_loss"].to_numpy())
@@ -73,7 +57,7 @@ def fig_policy_cdf(steps: pd.DataFrame, path: Path) -> Path:
     ax.set(xlabel="per-step throughput loss (fraction)", ylabel="CDF",
            title=f"PRB policies under attack, ε = {steps['eps'].max():g}")
     ax.legend(fontsize=7)
-    return _save(fig, path)
+    return save_png(fig, path, dpi=100)
 
 
 def claims_table(rob: pd.DataFrame | None, dfn: pd.DataFrame | None, pol: pd.DataFrame | None = None
@@ -139,7 +123,7 @@ def html_table(rows: list[dict] | pd.DataFrame, floatfmt: str = "{:.3f}") -> str
 
 
 def write_html(path: Path, title: str, intro: str, sections: list[tuple[str, str]], figures: list[Path]) -> Path:
-    imgs = "".join(f'<p><img src="data:image/png;base64,{base64.b64encode(f.read_bytes()).decode()}" '
+    imgs = "".join(f'<p><img src="{png_data_uri(f)}" '
                    f'style="max-width:100%"></p>' for f in figures)
     secs = "".join(f"<h2>{html.escape(h)}</h2>{body}" for h, body in sections)
     path.write_text(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from qsec6g.figures import png_base64, pyplot, save_png
 
 _TEMPLATE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -35,23 +36,15 @@ def write_report(path: Path, title: str, subtitle: str, sections: list[Section])
     rendered = [{
         "heading": s.heading, "paragraphs": s.paragraphs,
         "tables": [t.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="–") for t in s.tables],
-        "images": [base64.b64encode(Path(f).read_bytes()).decode() for f in s.figures],
+        "images": [png_base64(f) for f in s.figures],
     } for s in sections]
     path.write_text(Template(_TEMPLATE).render(title=title, subtitle=subtitle, sections=rendered), encoding="utf-8")
     return path
 
 
 def _figure(path: Path, draw) -> Path:  # type: ignore[no-untyped-def]
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = draw(plt)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    fig, _ = draw(pyplot())
+    return save_png(fig, path)
 
 
 def plot_link(df: pd.DataFrame, out: Path) -> list[Path]:

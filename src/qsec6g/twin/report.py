@@ -7,13 +7,13 @@ result.
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from qsec6g.figures import png_base64, pyplot, save_png
 from qsec6g.results import write_table
 from qsec6g.twin.protocol import Results
 
@@ -60,20 +60,12 @@ def _ours(res: Results) -> dict[str, str]:
 
 def make_figures(res: Results, out: Path) -> dict[str, Path]:
     """Write the PNG figures; returns {caption: path}."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     figs: dict[str, Path] = {}
     ep = res.episodes[res.episodes["attacked"]]
 
     def save(fig, name: str, caption: str) -> None:
-        p = out / name
-        fig.tight_layout()
-        fig.savefig(p, dpi=110)
-        plt.close(fig)
-        figs[caption] = p
+        figs[caption] = save_png(fig, out / name)
 
     # F, S, D per scenario and policy (paper Figs. 6-8)
     policies = sorted(ep["policy"].unique())
@@ -173,7 +165,7 @@ def write_report(res: Results, out: Path, manifest: dict[str, Any]) -> Path:
     for name, df in tables.items():
         write_table(df, out / f"{name}.parquet")
     figs = make_figures(res, out)
-    images = {cap: base64.b64encode(p.read_bytes()).decode() for cap, p in figs.items()}
+    images = {cap: png_base64(p) for cap, p in figs.items()}
     ours = _ours(res)
     claims = pd.DataFrame({"quantity": list(PAPER_CLAIMS), "paper (as published)": list(PAPER_CLAIMS.values()),
                            "ours (measured in this run)": [ours[k] for k in PAPER_CLAIMS]})

@@ -6,7 +6,6 @@ own labelled column (``PAPER_CLAIMS``) next to ours and are never mixed into our
 
 from __future__ import annotations
 
-import base64
 import html
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qsec6g.figures import png_data_uri, pyplot, save_png
 from qsec6g.zerotrust.evaluation import EvalResult
 
 #: the QNN-ZTF paper's headline numbers (Ahmed, Shihab, Khokhar), shown beside ours, never used as ours
@@ -27,20 +27,8 @@ PAPER_CLAIMS: dict[str, str] = {
 }
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def save(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    _plt().close(fig)
-    return path
+def save(fig, path: Path) -> Path:  # noqa: ANN001
+    return save_png(fig, path)
 
 
 def fig_roc_pr(res: EvalResult, path: Path) -> Path:
@@ -49,7 +37,7 @@ def fig_roc_pr(res: EvalResult, path: Path) -> Path:
 
     from qsec6g.zerotrust.thresholds import sensitivity_curve, youden_threshold
 
-    plt = _plt()
+    plt = pyplot()
     fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.5))
     y = res.prepared.y["test"]
     for name, s in res.test_scores.items():
@@ -76,7 +64,7 @@ def fig_roc_pr(res: EvalResult, path: Path) -> Path:
 def fig_confusions(res: EvalResult, path: Path) -> Path:
     from sklearn.metrics import confusion_matrix
 
-    plt = _plt()
+    plt = pyplot()
     y = res.prepared.y["test"]
     mats = {f"{n} @ γ*": confusion_matrix(y, res.test_scores[n] >= r["gamma_star"], labels=[0, 1])
             for n, r in ((r["detector"], r) for r in res.rows)}
@@ -98,7 +86,7 @@ def fig_confusions(res: EvalResult, path: Path) -> Path:
 
 
 def fig_calibration(res: EvalResult, path: Path) -> Path:
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
     y = res.prepared.y["test"]
     bins = np.linspace(0, 1, 11)
@@ -114,7 +102,7 @@ def fig_calibration(res: EvalResult, path: Path) -> Path:
 
 
 def fig_training(res: EvalResult, path: Path) -> Path:
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 4))
     for name, c in res.loss_curves.items():
         if c:
@@ -128,7 +116,7 @@ def fig_training(res: EvalResult, path: Path) -> Path:
 
 
 def fig_stream(stream: pd.DataFrame, budget: float, path: Path) -> Path:
-    plt = _plt()
+    plt = pyplot()
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
     for p in ("static", "controller", "retrain"):
         a.plot(stream["window"], stream[f"gamma_{p}"], label=p)
@@ -142,7 +130,7 @@ def fig_stream(stream: pd.DataFrame, budget: float, path: Path) -> Path:
 
 
 def fig_risk(series: pd.DataFrame, tau: tuple[float, float], path: Path) -> Path:
-    plt = _plt()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(11, 3.8))
     colors = {"grant": "tab:green", "restrict": "tab:orange", "deny": "tab:red"}
     for o, c in colors.items():
@@ -160,7 +148,7 @@ def fig_risk(series: pd.DataFrame, tau: tuple[float, float], path: Path) -> Path
 
 def fig_segments(example: dict[str, Any], path: Path) -> Path:
     """Grid segment map before / after: policy colours, essential (allow-listed) edges, foothold F, compromised x."""
-    plt = _plt()
+    plt = pyplot()
     colors = {"allow": "#9bd59b", "restrict": "#f5c26b", "isolate": "#e06666"}
     pos = {s: (int(s.split("c")[1]), -int(s[1:].split("c")[0])) for s in example["before"]}
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
@@ -180,10 +168,6 @@ def fig_segments(example: dict[str, Any], path: Path) -> Path:
     fig.suptitle("segments: green allow, amber restrict, red isolate; lines = allow-listed (essential) paths; "
                  "F foothold, x compromised", fontsize=8)
     return save(fig, path)
-
-
-def _img(path: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
 def table_html(df: pd.DataFrame) -> str:
@@ -208,7 +192,7 @@ def write_html(path: Path, command: str, seed: int, sections: list[dict[str, Any
     from jinja2 import Template
 
     for s in sections:
-        s["images"] = [_img(p) for p in s.get("images", [])]
+        s["images"] = [png_data_uri(p) for p in s.get("images", [])]
         s.setdefault("note", "")
         s.setdefault("html", "")
     path.write_text(Template(_TEMPLATE).render(command=html.escape(command), seed=seed, sections=sections),
