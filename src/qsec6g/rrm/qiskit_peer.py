@@ -41,14 +41,17 @@ def ising_operator(ising: Ising) -> Any:
 class QiskitQaoa:
     """Energies of ``qaoa_ansatz(H, reps=p)`` from ``StatevectorEstimator``, with our parameter order."""
 
-    def __init__(self, ising: Ising, p: int) -> None:
+    def __init__(self, ising: Ising, p: int, transpiled: bool = True) -> None:
+        """``transpiled=False`` keeps the ansatz's ``PauliEvolutionGate`` s, as a plain
+        ``QAOAAnsatz`` + ``StatevectorEstimator`` user would run it (the issue's reference peer)."""
         from qiskit import transpile
         from qiskit.circuit.library import qaoa_ansatz
         from qiskit.primitives import StatevectorEstimator
 
         self.operator = ising_operator(ising)
-        self.ansatz = transpile(qaoa_ansatz(self.operator, reps=p), basis_gates=["h", "rz", "rzz", "rx"],
-                                optimization_level=0)
+        ansatz = qaoa_ansatz(self.operator, reps=p)
+        self.ansatz = (transpile(ansatz, basis_gates=["h", "rz", "rzz", "rx"], optimization_level=0)
+                       if transpiled else ansatz)
         self.estimator = StatevectorEstimator()
         self.p = p
 
