@@ -12,7 +12,7 @@ import pkgutil
 
 from qsec6g.bench.records import Record
 
-_HELPERS = {"records", "timing"}
+_HELPERS = {"records"}
 
 #: suite name -> module implementing it: every module of this package except the shared helpers
 SUITES: dict[str, str] = {

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from qsec6g.bench.records import Record
-from qsec6g.bench.timing import median_seconds, peak_memory_bytes, time_interleaved
 from qsec6g.quantum import channels as ch
 from qsec6g.quantum.encoding import amplitude_encode
 from qsec6g.quantum.entanglers import ghz
 from qsec6g.quantum.measurement import sample_counts
 from qsec6g.quantum.metrics import entropy_and_distance_to_pure, fidelity
 from qsec6g.quantum.states import to_density
+from qsec6g.timing import median_seconds, peak_memory_bytes, time_interleaved
 
 SUITE = "kernel"
 PEER = "qiskit.quantum_info"

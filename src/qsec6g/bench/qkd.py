@@ -14,13 +14,13 @@ import os
 import numpy as np
 
 from qsec6g.bench.records import Record
-from qsec6g.bench.timing import median_seconds
 from qsec6g.qkd.attacks import parse_attack
 from qsec6g.qkd.cascade import cascade
 from qsec6g.qkd.hybrid import HybridLink, Identity
 from qsec6g.qkd.params import DeviceParams, PostProcessingParams, SourceParams
 from qsec6g.qkd.protocols import simulate
 from qsec6g.seeding import make_rng
+from qsec6g.timing import median_seconds
 
 SUITE = "qkd"
 

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from qsec6g.bench.records import Record
-from qsec6g.bench.timing import median_seconds
+from qsec6g.timing import median_seconds
 
 SUITE = "qml"
 

@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from qsec6g.bench.records import Record
-from qsec6g.bench.timing import median_seconds, time_calls
+from qsec6g.timing import median_seconds, time_calls
 
 SUITE = "rrm"
 PEER = "qiskit qaoa_ansatz + StatevectorEstimator"

@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from qsec6g.bench.records import Record
-from qsec6g.bench.timing import time_calls
 from qsec6g.quantum.measurement import PauliShadow, project_to_density
 from qsec6g.quantum.metrics import entropy_and_distance_to_pure
+from qsec6g.timing import time_calls
 from qsec6g.twin.adversary import SCENARIOS
 from qsec6g.twin.agents.reinforce import SoftmaxLinearPolicy
 from qsec6g.twin.registers import entangler

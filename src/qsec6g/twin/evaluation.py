@@ -170,7 +170,7 @@ def latency_breakdown(config: TwinConfig, policy: Callable[[np.ndarray], int], r
     of the register), ``noise`` (the step channel), ``measurement`` (shots and the F / S / D estimators),
     ``inference`` (the policy on one observation), and ``cycle`` (the env step with the policy, end to end).
     """
-    from qsec6g.bench.timing import time_calls
+    from qsec6g.timing import time_calls
     from qsec6g.twin.simulator import follow_rotation
 
     sim = TwinSimulator(get_scenario(scenario), None, 1, config)
@@ -211,10 +211,10 @@ def scalability_sweep(ns: Sequence[int] = (3, 5, 7, 9), repeat: int = 30, seed: 
     composite ``U_ent`` → follow rotation of the persistent register → the S8 channel on every qubit → exact F, S, D
     → ``shots`` computational-basis samples → softmax-linear inference. (Classical shadows need ``3**n · 2**n``
     cells, so the sweep samples in the computational basis at every ``n`` for a like-for-like curve.)"""
-    from qsec6g.bench.timing import time_calls
     from qsec6g.quantum.encoding import amplitude_encode
     from qsec6g.quantum.measurement import sample_counts
     from qsec6g.quantum.metrics import entropy_and_distance_to_pure
+    from qsec6g.timing import time_calls
     from qsec6g.twin.adversary import SCENARIOS as TABLE
     from qsec6g.twin.agents.reinforce import SoftmaxLinearPolicy
     from qsec6g.twin.registers import entangling_unitary

@@ -1,4 +1,5 @@
-"""Timing helpers: repeated wall-clock measurement with medians, and peak traced memory."""
+"""Timing helpers (used by the benchmark suites and the twin's latency study): repeated wall-clock measurement with
+medians, ours and a peer timed in alternation, and peak traced memory."""
 
 from __future__ import annotations
 
