@@ -10,31 +10,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-from rich.table import Table
-
-from qsec6g.bench.records import write_records
-from qsec6g.cli.console import out, progress
 from qsec6g.cli.options import OutOpt, QuickOpt, SeedOpt
-from qsec6g.manifest import build_manifest, write_manifest
-from qsec6g.quantum import channels as ch
-from qsec6g.quantum.entanglers import composite, ghz, linear_cluster, prepare
-from qsec6g.quantum.measurement import PauliShadow
-from qsec6g.quantum.metrics import entropy_and_distance_to_pure, fidelity, purity
-from qsec6g.results import write_table
 
-LAYOUTS = {
-    "GHZ3": lambda: ghz(3),
-    "cluster3": lambda: linear_cluster(3),
-    "RU2|DU1|CU2": lambda: composite({"RU": [0, 1], "DU": [2], "CU": [3, 4]}),
-}
-NOISE = {
-    "bit flip": ch.bit_flip,
-    "phase flip": ch.phase_flip,
-    "amp. damping": ch.amplitude_damping,
-    "depolarising": ch.depolarizing,
-    "PF∘BF+depol": lambda p: ch.depolarizing(p / 2) @ ch.phase_flip(p) @ ch.bit_flip(p),
-}
+LAYOUTS = ("GHZ3", "cluster3", "RU2|DU1|CU2")
+NOISES = ("bit flip", "phase flip", "amp. damping", "depolarising", "PF∘BF+depol")
+
+
+def _layout(name: str):  # noqa: ANN202 - a kernel Circuit
+    from qsec6g.quantum.entanglers import composite, ghz, linear_cluster
+
+    return {"GHZ3": lambda: ghz(3), "cluster3": lambda: linear_cluster(3),
+            "RU2|DU1|CU2": lambda: composite({"RU": [0, 1], "DU": [2], "CU": [3, 4]})}[name]()
+
+
+def _noise(name: str, p: float):  # noqa: ANN202 - a kernel Channel
+    from qsec6g.quantum import channels as ch
+
+    return {"bit flip": ch.bit_flip, "phase flip": ch.phase_flip, "amp. damping": ch.amplitude_damping,
+            "depolarising": ch.depolarizing,
+            "PF∘BF+depol": lambda q: ch.depolarizing(q / 2) @ ch.phase_flip(q) @ ch.bit_flip(q)}[name](p)
 
 
 def closed_form(layout: str, noise: str, p: float) -> float | None:
@@ -48,15 +42,22 @@ def closed_form(layout: str, noise: str, p: float) -> float | None:
 
 def observables_table(strengths: list[float], shots: int, seed: int) -> list[dict]:
     """Rows of exact, closed-form and shot-estimated observables for every layout x noise x strength."""
+    import numpy as np
+
+    from qsec6g.cli.console import progress
+    from qsec6g.quantum.entanglers import prepare
+    from qsec6g.quantum.measurement import PauliShadow
+    from qsec6g.quantum.metrics import entropy_and_distance_to_pure, fidelity, purity
+
     rng = np.random.default_rng(seed)
     rows = []
-    cases = [(lay, noi, p) for lay in LAYOUTS for noi in NOISE for p in strengths]
+    cases = [(lay, noi, p) for lay in LAYOUTS for noi in NOISES for p in strengths]
     with progress() as bar:
         task = bar.add_task("observables", total=len(cases))
         for layout, noise, p in cases:
-            psi = prepare(LAYOUTS[layout]())
+            psi = prepare(_layout(layout))
             n = int(np.log2(psi.shape[1]))
-            rho = NOISE[noise](p).apply_each(psi)
+            rho = _noise(noise, p).apply_each(psi)
             ent, dist = entropy_and_distance_to_pure(rho, psi)
             shadow = PauliShadow(n)
             est = shadow.fidelity(shadow.sample(rho, shots, rng), psi)
@@ -74,7 +75,13 @@ def observables_table(strengths: list[float], shots: int, seed: int) -> list[dic
 
 def demo(quick: QuickOpt = False, seed: SeedOpt = 7, out_dir: OutOpt = Path("runs/demo")) -> None:
     """Observables of GHZ / cluster registers under noise (exact, closed form, from shots) and the kernel benchmark."""
+    from rich.table import Table
+
+    from qsec6g.bench.records import write_records
     from qsec6g.cli.bench import run_suite, summary_table
+    from qsec6g.cli.console import out
+    from qsec6g.manifest import build_manifest, write_manifest
+    from qsec6g.results import write_table
 
     strengths = [0.05, 0.2] if quick else [0.05, 0.1, 0.2, 0.3]
     shots = 10_000

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from qsec6g.quantum._tensor import check_qubits
-from qsec6g.quantum.gates import H, SDG
+from qsec6g.quantum.gates import SDG, H
 from qsec6g.quantum.metrics import entropy_of_spectrum
 from qsec6g.quantum.states import is_density, n_qubits, num_qubits_of, to_density
 from qsec6g.seeding import SeedLike, make_rng
@@ -84,7 +84,7 @@ class Estimate:
 
 
 def _normal_ci(value: np.ndarray, stderr: np.ndarray, confidence: float, shots: int, lo: float, hi: float) -> Estimate:
-    z = norm.ppf(0.5 + confidence / 2)
+    z = ndtri(0.5 + confidence / 2)
     return Estimate(value, stderr, np.clip(value - z * stderr, lo, hi), np.clip(value + z * stderr, lo, hi), confidence, shots)
 
 
