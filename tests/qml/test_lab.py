@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from qsec6g.colosseum import read_srsran_csv
 from qsec6g.errors import DataError
 from qsec6g.qml import data as D
 from qsec6g.qml import defences as DF
@@ -37,9 +38,9 @@ def test_coloran_loader_drops_truncated_rows_and_labels_are_not_features() -> No
 def test_truncated_final_row_is_dropped(tmp_path: Path) -> None:
     p = tmp_path / "ue1.csv"
     p.write_text("a,b,c\n1,2,3\n4,5,6\n7,8")
-    assert D.read_csv_complete_rows(p).shape == (2, 3)
+    assert read_srsran_csv(p, require_final_newline=True).shape == (2, 3)
     p.write_text("a,,b\n1,,2\n")  # empty header names are separators
-    assert list(D.read_csv_complete_rows(p).columns) == ["a", "b"]
+    assert list(read_srsran_csv(p, require_final_newline=True).columns) == ["a", "b"]
 
 
 def test_circular_or_bad_task_definitions_are_errors(tmp_path: Path) -> None:

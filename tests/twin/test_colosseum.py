@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from qsec6g.colosseum import read_srsran_csv
 from qsec6g.errors import ConfigError, DataError
-from qsec6g.twin.colosseum import load_kpis, load_slot_map, read_kpi_csv, to_episodes
+from qsec6g.twin.colosseum import load_kpis, load_slot_map, to_episodes
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "colosseum-oran"
 BS = DATA / "rome_static_medium" / "sched0" / "tr0" / "exp1" / "bs1"
@@ -15,7 +16,7 @@ def test_real_ue_log_drops_truncated_row_and_maps_slots():
     path = BS / "ue1.csv"
     lines = path.read_text().splitlines()
     assert lines[-1].count(",") < lines[0].count(",")  # the shipped file really is truncated
-    assert len(read_kpi_csv(path)) == len(lines) - 2
+    assert len(read_srsran_csv(path)) == len(lines) - 2
     sm = load_slot_map()
     df = load_kpis(path, sm)
     assert list(df.columns[1:]) == list(sm.features) and not df.isna().any().any()
@@ -26,7 +27,7 @@ def test_real_ue_log_drops_truncated_row_and_maps_slots():
 
 @needs_data
 def test_slicing_log_with_empty_header_names_is_tolerated():
-    df = read_kpi_csv(next((BS / "slices_bs1").glob("*_metrics.csv")))
+    df = read_srsran_csv(next((BS / "slices_bs1").glob("*_metrics.csv")))
     assert "slice_prb" in df.columns and not any(c.startswith("Unnamed") or not c.strip() for c in df.columns)
 
 

@@ -14,13 +14,13 @@ incomplete final row is dropped); slicing files have empty header names used as 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from qsec6g.colosseum import read_srsran_csv
 from qsec6g.errors import DataError
 
 #: the model's inputs (per-UE srsRAN KPIs), in amplitude-slot order
@@ -33,21 +33,6 @@ UE_COLUMNS: tuple[str, ...] = FEATURES + LABEL_SOURCES + ("time", "is_attached")
 EXPERIMENT = Path("colosseum-oran") / "rome_static_medium" / "sched0" / "tr0" / "exp1" / "bs1"
 
 
-def read_csv_complete_rows(path: Path) -> pd.DataFrame:
-    """Read a CSV, dropping a final row that is cut off (fewer fields than the header or no line end)."""
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    if not lines:
-        raise DataError(f"{path}: empty file")
-    n_cols = len(lines[0].split(","))
-    if not text.endswith("\n") or len(lines[-1].split(",")) != n_cols:
-        lines = lines[:-1]
-    df = pd.read_csv(io.StringIO("\n".join(lines)))
-    return df.loc[:, [c for c in df.columns if not str(c).startswith("Unnamed")]]  # empty header separators
-
-
 def load_ue_kpis(root: str | Path) -> pd.DataFrame:
     """All ``ue*.csv`` of the experiment under ``root`` (the shared data folder or the bs1 folder itself), with a
     ``ue`` column (1..6); attached rows only; NaN or missing columns are a :class:`DataError`."""
@@ -58,7 +43,7 @@ def load_ue_kpis(root: str | Path) -> pd.DataFrame:
         raise DataError(f"{folder}: no ue*.csv files (expected the ColO-RAN bs1 folder)")
     frames = []
     for f in files:
-        df = read_csv_complete_rows(f)
+        df = read_srsran_csv(f, require_final_newline=True)
         missing = [c for c in UE_COLUMNS if c not in df.columns]
         if missing:
             raise DataError(f"{f}: missing columns {missing}")

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qsec6g.colosseum import read_srsran_csv
 from qsec6g.errors import DataError, UserInputError
 
 SLICE_GLOB = "rome_static_medium/sched0/tr0/exp1/bs1/slices_bs1/*_metrics.csv"
@@ -85,11 +86,7 @@ def synthetic_primary_users(rng: np.random.Generator, channels: int, samples: in
 
 def read_slice_metrics(path: Path) -> pd.DataFrame:
     """One ColO-RAN slice-metrics CSV: empty header names dropped, an incomplete final row dropped."""
-    try:
-        df = pd.read_csv(path)
-    except (OSError, pd.errors.ParserError) as exc:
-        raise DataError(f"{path}: cannot read ({exc})") from None
-    df = df.loc[:, [c for c in df.columns if not str(c).startswith("Unnamed")]]
+    df = read_srsran_csv(path)
     missing = [c for c in PRB_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}")

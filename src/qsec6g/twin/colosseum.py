@@ -12,7 +12,6 @@ which CSV columns feed which sub-register, in amplitude-index order. Loading rul
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import field_validator
 
+from qsec6g.colosseum import read_srsran_csv
 from qsec6g.config import StrictModel, load_config
 from qsec6g.errors import DataError
 
@@ -60,25 +60,10 @@ def load_slot_map(path: str | Path | None = None) -> SlotMapConfig:
     return load_config(SlotMapConfig, path if path is not None else DEFAULT_SLOT_MAP)
 
 
-def read_kpi_csv(path: str | Path) -> pd.DataFrame:
-    """Read one srsRAN KPI CSV: drop a truncated last row and columns with empty header names."""
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"{p}: KPI file not found")
-    lines = p.read_text(encoding="utf-8").splitlines()
-    if not lines:
-        raise DataError(f"{p}: empty file")
-    width = lines[0].count(",")
-    while len(lines) > 1 and (not lines[-1].strip() or lines[-1].count(",") != width):
-        lines.pop()  # truncated (or blank) trailing row
-    df = pd.read_csv(io.StringIO("\n".join(lines)), header=0)
-    return df.loc[:, [c for c in df.columns if c.strip() and not c.startswith("Unnamed:")]]
-
-
 def load_kpis(path: str | Path, slot_map: SlotMapConfig | None = None) -> pd.DataFrame:
     """KPI rows of ``path`` as a frame with the slot map's features (in slot order) plus its time column."""
     sm = slot_map or load_slot_map()
-    df = read_kpi_csv(path)
+    df = read_srsran_csv(path)
     missing_cols = [c for c in (*sm.features, sm.time_column) if c not in df.columns]
     if missing_cols:
         raise DataError(f"{path}: columns {missing_cols} named in the slot map are not in the file")
