@@ -77,7 +77,7 @@ end
 """
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -131,13 +131,28 @@ def write_script(path: Path, body: dict, token: str, interval_ms: float) -> Path
     return path
 
 
+def wait_until_ready(proc: subprocess.Popen, url: str, timeout: float = 120.0, poll: float = 0.2) -> None:
+    """Poll ``url``/readyz until it answers 200; ``RuntimeError`` if ``proc`` exits first or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(poll)
+    raise RuntimeError(f"server not ready within {timeout:g} s")
+
+
 class ServerProcess:
     """``qsec6g serve`` (or another command) on a free loopback port, under a temporary QSEC6G_HOME."""
 
     def __init__(
         self, home: Path, command: list[str] | None = None, extra_env: dict[str, str] | None = None
     ) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = (command or [sys.executable, "-m", "qsec6g", "serve", "--log-level", "warning"]) + [
             "--port",
@@ -146,18 +161,11 @@ class ServerProcess:
         env = {**os.environ, "QSEC6G_HOME": str(home), **(extra_env or {})}
         env.pop("QSEC6G_DATABASE_URL", None)
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("server not ready within 120 s")
+        try:
+            wait_until_ready(self.proc, self.url)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.proc.terminate()
