@@ -6,10 +6,29 @@ from __future__ import annotations
 import gc
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Garbage collection off for the block (a collection inside a timed call would land on one sample)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _seconds(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 def time_calls(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3, min_seconds: float = 0.0) -> np.ndarray:
@@ -20,19 +39,12 @@ def time_calls(fn: Callable[[], Any], repeat: int = 30, warmup: int = 3, min_sec
     for _ in range(warmup):
         fn()
     samples: list[float] = []
-    gc_was = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_paused():
         start_all = time.perf_counter()
         while len(samples) < repeat or (
             time.perf_counter() - start_all < min_seconds and len(samples) < 10 * repeat
         ):
-            t0 = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - t0)
-    finally:
-        if gc_was:
-            gc.enable()
+            samples.append(_seconds(fn))
     return np.asarray(samples)
 
 
@@ -47,20 +59,10 @@ def time_interleaved(
         peer()
     a: list[float] = []
     b: list[float] = []
-    gc_was = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_paused():
         for _ in range(rounds):
-            for _ in range(ours_per_round):
-                t0 = time.perf_counter()
-                ours()
-                a.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            peer()
-            b.append(time.perf_counter() - t0)
-    finally:
-        if gc_was:
-            gc.enable()
+            a.extend(_seconds(ours) for _ in range(ours_per_round))
+            b.append(_seconds(peer))
     return np.asarray(a), np.asarray(b)
 
 
