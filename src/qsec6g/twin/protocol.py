@@ -37,6 +37,13 @@ from qsec6g.twin.simulator import TwinConfig
 AGENTS = ("noop", "random", "rule", "reinforce", "a2c", "ppo", "dqn")
 
 
+def _require_known(values: list[str], allowed, what: str, shown=None) -> None:  # noqa: ANN001
+    """``ValueError`` naming the unknown ``what``(s) among ``values`` and the known ones (``shown`` or ``allowed``)."""
+    bad = [x for x in values if x not in allowed]
+    if bad:
+        raise ValueError(f"unknown {what}(s) {bad}; known: {', '.join(shown if shown is not None else allowed)}")
+
+
 class TwinRunConfig(StrictModel):
     """Configuration of ``qsec6g twin run`` (YAML keys = field names)."""
 
@@ -64,9 +71,7 @@ class TwinRunConfig(StrictModel):
     @field_validator("scenarios", "attack_scenario")
     @classmethod
     def _scenarios(cls, v: list[str] | str) -> list[str] | str:
-        bad = [s for s in ([v] if isinstance(v, str) else v) if s not in SCENARIOS and s != "S0"]
-        if bad:
-            raise ValueError(f"unknown scenario(s) {bad}; known: {', '.join(SCENARIOS)}")
+        _require_known([v] if isinstance(v, str) else v, (*SCENARIOS, "S0"), "scenario", SCENARIOS)
         return v
 
     @field_validator("scalability_qubits")
@@ -79,17 +84,13 @@ class TwinRunConfig(StrictModel):
     @field_validator("agents")
     @classmethod
     def _agents(cls, v: list[str]) -> list[str]:
-        bad = [a for a in v if a not in AGENTS]
-        if bad:
-            raise ValueError(f"unknown agent(s) {bad}; known: {', '.join(AGENTS)}")
+        _require_known(v, AGENTS, "agent")
         return v
 
     @field_validator("attacks")
     @classmethod
     def _attacks(cls, v: list[str]) -> list[str]:
-        bad = [a for a in v if a not in ATTACKS]
-        if bad:
-            raise ValueError(f"unknown attack(s) {bad}; known: {', '.join(ATTACKS)}")
+        _require_known(v, ATTACKS, "attack")
         return v
 
     def twin(self) -> TwinConfig:
