@@ -213,7 +213,8 @@ def scalability_sweep(ns: Sequence[int] = (3, 5, 7, 9), repeat: int = 30, seed: 
     cells, so the sweep samples in the computational basis at every ``n`` for a like-for-like curve.)"""
     from qsec6g.quantum.encoding import amplitude_encode
     from qsec6g.quantum.measurement import sample_counts
-    from qsec6g.quantum.metrics import entropy_and_distance_to_pure
+    from qsec6g.quantum.metrics import entropy_and_distance_to_pure, fidelity
+    from qsec6g.quantum.states import to_density
     from qsec6g.timing import time_calls
     from qsec6g.twin.adversary import SCENARIOS as TABLE
     from qsec6g.twin.agents.reinforce import SoftmaxLinearPolicy
@@ -228,13 +229,13 @@ def scalability_sweep(ns: Sequence[int] = (3, 5, 7, 9), repeat: int = 30, seed: 
         u = entangling_unitary(n)
         state: dict[str, np.ndarray] = {}
         psi0 = amplitude_encode(gen.random((1, 2**n)) + 0.01).real @ u.T
-        state["psi"], state["rho"] = psi0, (psi0[:, :, None] * psi0[:, None, :]).astype(np.complex128)
+        state["psi"], state["rho"] = psi0, to_density(psi0).astype(np.complex128)
 
         def cycle(u: np.ndarray = u, state: dict = state, n: int = n) -> None:
             psi = amplitude_encode(gen.random((1, 2**n)) + 0.01).real @ u.T
             rot = follow_rotation(state["psi"], psi)
             rho = channel.apply_each(rot @ state["rho"] @ np.swapaxes(rot, 1, 2))
-            f = np.real(np.einsum("bi,bij,bj->b", psi, rho, psi))
+            f = fidelity(psi, rho)
             s, d = entropy_and_distance_to_pure(rho, psi.astype(np.complex128))
             sample_counts(rho, shots, gen)
             policy.act_one(np.array([f[0], s[0], d[0]]))

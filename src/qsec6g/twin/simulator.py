@@ -23,7 +23,8 @@ from functools import lru_cache
 import numpy as np
 
 from qsec6g.quantum.measurement import PauliShadow, project_to_density
-from qsec6g.quantum.metrics import entropy_and_distance_to_pure
+from qsec6g.quantum.metrics import entropy_and_distance_to_pure, fidelity
+from qsec6g.quantum.states import to_density
 from qsec6g.seeding import SeedLike, make_rng
 from qsec6g.twin import defence as dfn
 from qsec6g.twin.adversary import (
@@ -159,7 +160,7 @@ class TwinSimulator:
         self.pre.reset()
         self.t = 0
         self.psi = self._reference(0)
-        self.rho = (self.psi[:, :, None] * self.psi[:, None, :]).astype(np.complex128)
+        self.rho = to_density(self.psi).astype(np.complex128)
         self.last_obs = np.tile(np.array([1.0, 0.0, 0.0], dtype=np.float32), (b, 1))
         return self.last_obs.copy()
 
@@ -194,13 +195,13 @@ class TwinSimulator:
         ref = psi.astype(np.complex128)
         exact = np.full((len(psi), 3), np.nan)
         if self.shadow is None or self.config.track_exact:
-            fid = np.real(np.einsum("bi,bij,bj->b", psi, rho, psi))
+            fid = fidelity(psi, rho)
             s, d = entropy_and_distance_to_pure(rho, ref)
             exact = np.stack([np.clip(fid, 0, 1), s, d], axis=1)
         if self.shadow is None:
             return exact, exact
         mean = self._shadow_mean(rho)
-        f_hat = np.clip(np.real(np.einsum("bi,bij,bj->b", np.conj(ref), mean, ref)), 0.0, 1.0)
+        f_hat = np.clip(fidelity(ref, mean), 0.0, 1.0)
         s_hat, d_hat = entropy_and_distance_to_pure(project_to_density(mean), ref)
         return exact, np.stack([f_hat, s_hat, d_hat], axis=1)
 
@@ -242,7 +243,7 @@ class TwinSimulator:
             act = self.attack.on_action(act, active & self.attacked, self.rng)
             dropped = self.attack.drops_step(active & self.attacked, self.rng)
             act = np.where(dropped, int(Action.NOOP), act)
-        pure = (psi_new[:, :, None] * psi_new[:, None, :]).astype(np.complex128)
+        pure = to_density(psi_new).astype(np.complex128)
         # pre-actions
         rho = np.where((act == Action.REINIT)[:, None, None], pure, rho)
         pc = act == Action.PARTIAL_COLLAPSE
