@@ -33,7 +33,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from qsec6g.quantum._tensor import _LETTERS, check_qubits, qubit_axes, superop_subscripts
+from qsec6g.quantum._tensor import _LETTERS, apply_matrix, check_qubits, qubit_axes, superop_subscripts
 from qsec6g.quantum.gates import PAULIS
 from qsec6g.quantum.states import n_qubits, num_qubits_of, to_density
 
@@ -358,8 +358,6 @@ def _apply_pauli(t: np.ndarray, probs: Mapping[str, np.ndarray], rows: tuple[int
 
 
 def _apply_kraus_sum(t: np.ndarray, kraus: Sequence[np.ndarray], rows: tuple[int, ...], cols: tuple[int, ...]) -> np.ndarray:
-    from qsec6g.quantum._tensor import apply_matrix
-
     out = np.zeros_like(t)
     for k in kraus:
         out += apply_matrix(apply_matrix(t, k, rows), np.conj(k), cols)
